@@ -1,0 +1,82 @@
+"""Who is acting, and which organisation's or province's data they may touch.
+
+Domain services take an ``Actor`` and call these checks themselves, so a new entry point (API,
+web page, CLI) cannot forget them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from chainwarden.errors import ChainwardenError
+
+
+class Role(StrEnum):
+    PROVIDER_ADMIN = "provider_admin"
+    PROVIDER_REVIEWER = "provider_reviewer"
+    REGULATOR = "regulator"
+    ADMIN = "admin"
+    # The command line run by an operator on the server itself.
+    SYSTEM = "system"
+
+
+PROVIDER_ROLES = frozenset({Role.PROVIDER_ADMIN, Role.PROVIDER_REVIEWER})
+
+
+class AccessError(ChainwardenError):
+    pass
+
+
+def denied() -> AccessError:
+    return AccessError("forbidden", "无权执行此操作", "You may not do this", kind="forbidden")
+
+
+def not_found(what_zh: str, what_en: str) -> AccessError:
+    # Objects outside the actor's scope are reported as missing, so their existence leaks nothing.
+    return AccessError("not_found", f"{what_zh}不存在", f"{what_en} not found", kind="not_found")
+
+
+@dataclass(frozen=True)
+class Actor:
+    id: str | None
+    name: str
+    role: Role
+    provider_id: str | None = None
+    province_code: str | None = None
+
+    @property
+    def is_provider(self) -> bool:
+        return self.role in PROVIDER_ROLES
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role is Role.REGULATOR
+
+    @property
+    def sees_everything(self) -> bool:
+        """Admins, the system and national regulators see every province and organisation."""
+        return self.role in (Role.ADMIN, Role.SYSTEM) or (
+            self.role is Role.REGULATOR and self.province_code is None
+        )
+
+    def can_see(self, provider_id: str, province_code: str) -> bool:
+        if self.sees_everything:
+            return True
+        if self.is_regulator:
+            return self.province_code == province_code
+        return self.is_provider and self.provider_id == provider_id
+
+    def require(self, *roles: Role) -> None:
+        if self.role not in roles and self.role is not Role.SYSTEM:
+            raise denied()
+
+    def require_provider_admin_of(self, provider_id: str) -> None:
+        if self.role is Role.SYSTEM or (
+            self.role is Role.PROVIDER_ADMIN and self.provider_id == provider_id
+        ):
+            return
+        raise denied()
+
+
+SYSTEM = Actor(id=None, name="system", role=Role.SYSTEM)

@@ -1,0 +1,1 @@
+"""The ``chainwarden`` command line (Typer + Rich)."""

@@ -1,0 +1,61 @@
+"""``chainwarden``: serve the system, look up the registry, count working days, manage the store."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from chainwarden.cli import accounts, calendar, db, registry
+from chainwarden.cli.common import err_console
+from chainwarden.errors import ChainwardenError
+
+app = typer.Typer(
+    help="chainwarden — 区块链信息服务合规系统 / blockchain information service compliance.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(registry.app, name="registry")
+app.add_typer(calendar.app, name="calendar")
+app.add_typer(db.app, name="db")
+app.add_typer(accounts.app, name="accounts")
+
+
+@app.command()
+def run(
+    demo: bool = typer.Option(False, "--demo", help="Seed demo regulators, providers and filings."),
+    host: str = typer.Option(None, help="Address to listen on [default: 127.0.0.1]."),
+    port: int = typer.Option(None, min=1, max=65535, help="Port [default: 8000]."),
+) -> None:
+    """Serve the API, the public registry and the consoles (SQLite in this folder by default)."""
+    import uvicorn
+
+    from chainwarden.cli.common import open_database
+    from chainwarden.settings import get_settings
+    from chainwarden.web.app import create_app
+
+    settings = get_settings()
+    database = open_database()
+    if demo:
+        from chainwarden.demo import seed
+
+        for line in seed(database):
+            err_console.print(line)
+    address = host or settings.host
+    listen = port or settings.port
+    err_console.print(f"chainwarden serving http://{address}:{listen}/ (API: /api/v1/docs)")
+    uvicorn.run(create_app(database, upgrade=False), host=address, port=listen, log_level="info")
+
+
+def main() -> None:
+    try:
+        app()
+    except ChainwardenError as exc:
+        # Domain errors raised outside a command's own handling are still one line, exit 2.
+        err_console.print(f"[bold red]error:[/] {exc.line()}", soft_wrap=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

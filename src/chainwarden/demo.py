@@ -1,0 +1,149 @@
+"""Demo data for ``chainwarden run --demo``: regulators, three providers, a service in every
+filing state. Dates are fixed in 2026 so every deadline can be counted with the official
+holiday schedule."""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chainwarden.accounts import SYSTEM, Account, Role
+from chainwarden.accounts import service as accounts
+from chainwarden.registry import checks, filings
+from chainwarden.registry.providers import ProviderInfo, ServiceInfo, register_provider
+from chainwarden.store import Database
+from chainwarden.workdays import WorkingCalendar
+from chainwarden.workdays.store import load_calendar
+
+PASSWORD = "chainwarden-demo"
+
+PROVIDERS = [
+    ProviderInfo(
+        name="链信科技（北京）有限公司", uscc="91110108MA01ABCD0B", kind="entity",
+        region_code="110108", legal_representative="王建国", responsible_person="李明",
+        contact_phone="010-62345678", address="北京市海淀区中关村大街1号",
+        contact_email="compliance@lianxin.example",
+    ),
+    ProviderInfo(
+        name="沪链数据服务有限公司", uscc="91310115MA1HXY2T0D", kind="node",
+        region_code="310115", legal_representative="陈静", responsible_person="周伟",
+        contact_phone="13912345678", address="上海市浦东新区张江路88号",
+    ),
+    ProviderInfo(
+        name="浙链云计算有限公司", uscc="91330106MA2CDEF1K9", kind="technical_support",
+        region_code="330106", legal_representative="吴芳", responsible_person="郑磊",
+        contact_phone="0571-87654321", address="杭州市西湖区文三路200号",
+    ),
+]
+
+
+def _at(day: str, hour: int = 2) -> datetime:
+    # 02:00 UTC is 10:00 in Beijing: the same calendar day on both sides.
+    return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
+
+
+def _service(name: str, started: str, **extra: object) -> ServiceInfo:
+    values: dict[str, object] = {
+        "name": name, "category": "区块链存证", "form": "website",
+        "address": f"https://s{zlib.crc32(name.encode()) % 10_000}.demo.example", "application_field": "司法存证",
+        "chain_type": "consortium", "platform": "FISCO BCOS", "node_count": 7,
+        "started_on": date.fromisoformat(started), "server_addresses": ["203.0.113.10"],
+    }
+    values.update(extra)
+    return ServiceInfo(**values)  # type: ignore[arg-type]
+
+
+def seed(db: Database) -> Iterator[str]:
+    """Seed once; on later runs only print the logins."""
+    with db.session() as session:
+        if session.scalar(select(Account.id).where(Account.username == "admin")) is None:
+            _seed(session, load_calendar(session))
+            yield "demo data created / 已创建演示数据"
+    yield f"demo logins (password for all: {PASSWORD}) / 演示账户（密码均为 {PASSWORD}）:"
+    for username, what in [
+        ("admin", "system administrator / 系统管理员"),
+        ("cac", "national regulator / 国家网信办"),
+        ("bj-cac", "Beijing regulator / 北京市网信办"),
+        ("lianxin-admin", "provider admin, 链信科技 (Beijing)"),
+        ("lianxin-reviewer", "provider reviewer, 链信科技 (Beijing)"),
+        ("hulian-admin", "provider admin, 沪链数据 (Shanghai)"),
+        ("zhelian-admin", "provider admin, 浙链云 (Zhejiang)"),
+    ]:
+        yield f"  {username:<18} {what}"
+
+
+def _seed(session: Session, calendar: WorkingCalendar) -> None:
+    def account(username: str, role: Role, **scope: str | None) -> None:
+        accounts.create_account(
+            session, SYSTEM, username=username, password=PASSWORD, role=role,
+            reason="demo data", **scope,
+        )
+
+    account("admin", Role.ADMIN)
+    account("cac", Role.REGULATOR)
+    account("bj-cac", Role.REGULATOR, province_code="11")
+    providers = [register_provider(session, SYSTEM, info, reason="demo data") for info in PROVIDERS]
+    lianxin, hulian, zhelian = providers
+    account("lianxin-admin", Role.PROVIDER_ADMIN, provider_id=lianxin.id)
+    account("lianxin-reviewer", Role.PROVIDER_REVIEWER, provider_id=lianxin.id)
+    account("hulian-admin", Role.PROVIDER_ADMIN, provider_id=hulian.id)
+    account("zhelian-admin", Role.PROVIDER_ADMIN, provider_id=zhelian.id)
+
+    regulator = accounts.actor_of(session.scalars(
+        select(Account).where(Account.username == "cac")).one())
+
+    def filing(provider_id: str, info: ServiceInfo) -> str:
+        service = filings.open_service(session, SYSTEM, calendar, provider_id, info)
+        assert service.filing is not None
+        return service.filing.id
+
+    def submitted(provider_id: str, info: ServiceInfo, day: str) -> str:
+        filing_id = filing(provider_id, info)
+        filings.submit(session, SYSTEM, calendar, filing_id, _at(day))
+        return filing_id
+
+    # draft
+    filing(lianxin.id, _service("链信存证平台（测试版）", "2026-11-16"))
+    # filed, later changed, and a filed service that is being cancelled
+    filed = submitted(lianxin.id, _service("链信电子合同", "2026-03-02"), "2026-03-10")
+    filings.approve(session, regulator, filed, _at("2026-03-27"))
+    filings.submit_change(
+        session, SYSTEM, calendar, filed, change_date=date(2026, 6, 1),
+        values={"node_count": 12, "server_addresses": ["203.0.113.10", "203.0.113.11"]},
+        reason="扩容节点 / added nodes", now=_at("2026-06-03"),
+    )
+    ending = submitted(hulian.id, _service("沪链供应链金融", "2026-01-05", form="app",
+                                           address="com.hulian.scf"), "2026-01-09")
+    filings.approve(session, regulator, ending, _at("2026-01-30"))
+    filings.cancel(
+        session, SYSTEM, calendar, ending, termination_date=date(2026, 9, 30),
+        arrangements="用户数据已迁移至新平台 / user data migrated", now=_at("2026-07-01"),
+    )
+    # submitted: one awaiting review in time, one past its review deadline, one filed late
+    submitted(hulian.id, _service("沪链数字藏品溯源", "2026-11-10"), "2026-11-20")
+    submitted(zhelian.id, _service("浙链BaaS平台", "2026-08-03", chain_type="public"),
+              "2026-08-10")
+    submitted(zhelian.id, _service("浙链跨链网关", "2026-04-01"), "2026-06-15")
+    # returned for completion, and refused
+    returned = submitted(lianxin.id, _service("链信司法链小程序", "2026-10-12",
+                                              form="mini_program", address="wx1234567890"),
+                         "2026-10-16")
+    filings.return_for_completion(
+        session, regulator, returned, "缺少服务器地址证明材料 / server address proof missing",
+        _at("2026-10-30"),
+    )
+    refused = submitted(zhelian.id, _service("浙链代币交易所", "2026-05-06",
+                                             issues_or_trades_tokens=True), "2026-05-08")
+    filings.refuse(
+        session, regulator, refused,
+        "提供虚拟货币交易服务，违反国家规定 / offers virtual-currency trading, which is prohibited",
+        _at("2026-05-20"),
+    )
+    checks.open_campaign(
+        session, regulator, title="2026年度定期查验 / 2026 regular check",
+        opens_on=date(2026, 11, 2), closes_on=date(2026, 12, 18),
+    )

@@ -1,0 +1,8 @@
+"""Imports every table so the metadata is complete (for migrations and tests)."""
+
+from chainwarden.accounts import models as accounts
+from chainwarden.audit import models as audit
+from chainwarden.registry import models as registry
+from chainwarden.workdays import models as workdays
+
+__all__ = ["accounts", "audit", "registry", "workdays"]

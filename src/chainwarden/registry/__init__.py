@@ -1,0 +1,1 @@
+"""The filing registry (备案, Arts. 11–14)."""

@@ -1,0 +1,27 @@
+"""Settings from the environment (prefix ``CHAINWARDEN_``) or a ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Deadlines are counted, and shown to people, in China Standard Time.
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CHAINWARDEN_", env_file=".env", extra="ignore")
+
+    database_url: str = "sqlite:///chainwarden.db"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Cookies are marked Secure when the system is served over HTTPS.
+    secure_cookies: bool = False
+    session_hours: int = 12
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

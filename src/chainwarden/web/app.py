@@ -1,0 +1,37 @@
+"""The application factory: API, pages, schema upgrade on start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from chainwarden import __version__
+from chainwarden.settings import get_settings
+from chainwarden.store import Database
+from chainwarden.store.base import utcnow
+from chainwarden.web import pages, problems
+from chainwarden.web.api import router as api_router
+
+
+def create_app(
+    db: Database | None = None, *, clock: Callable[[], datetime] = utcnow, upgrade: bool = True
+) -> FastAPI:
+    db = db or Database(get_settings().database_url)
+    if upgrade:
+        db.upgrade()
+    app = FastAPI(
+        title="chainwarden",
+        version=__version__,
+        description="区块链信息服务备案与合规 / Blockchain information service filing and compliance",
+        openapi_url="/api/v1/openapi.json",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.clock = clock
+    problems.install(app)
+    app.include_router(api_router, prefix="/api/v1")
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,95 @@
+"""Errors as RFC 9457 problem+json, each with a Chinese and an English message."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from chainwarden.errors import ChainwardenError
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "invalid": 422,
+    "unauthenticated": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "unavailable": 503,
+}
+TITLES = {
+    400: ("请求无效", "Bad request"),
+    401: ("需要登录", "Authentication required"),
+    403: ("无权访问", "Forbidden"),
+    404: ("未找到", "Not found"),
+    405: ("不支持的方法", "Method not allowed"),
+    409: ("状态冲突", "Conflict"),
+    413: ("请求过大", "Content too large"),
+    415: ("不支持的内容类型", "Unsupported media type"),
+    422: ("输入无效", "Invalid input"),
+    429: ("请求过多", "Too many requests"),
+    500: ("服务器内部错误", "Internal server error"),
+    503: ("暂不可用", "Service unavailable"),
+}
+
+
+def problem(
+    status: int, code: str, zh: str, en: str, headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    title_zh, title_en = TITLES.get(status, ("错误", "Error"))
+    body = {
+        "type": f"urn:chainwarden:problem:{code}",
+        "title": title_en,
+        "status": status,
+        "detail": en,
+        "code": code,
+        "message": {"zh": zh, "en": en},
+        "title_zh": title_zh,
+        **extra,
+    }
+    return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
+
+
+def _domain(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ChainwardenError)
+    status = STATUS.get(exc.kind, 422)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return problem(status, exc.code, exc.zh, exc.en, headers, **exc.extra)
+
+
+def _validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")}
+        for e in exc.errors()
+    ]
+    where = "; ".join(f"{'.'.join(e['location'])}: {e['message']}" for e in errors[:5])
+    return problem(
+        422, "invalid_request", f"请求内容无效：{where}", f"The request is invalid: {where}",
+        errors=errors,
+    )
+
+
+def _http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    zh, en = TITLES.get(exc.status_code, ("错误", "Error"))
+    detail = exc.detail if isinstance(exc.detail, str) else en
+    return problem(exc.status_code, f"http_{exc.status_code}", zh, detail, exc.headers)
+
+
+def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "internal", "服务器内部错误，已记录", "Internal error; it has been logged")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(ChainwardenError, _domain)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,256 @@
+"""Request and response bodies of the REST API."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from chainwarden.accounts.access import Role
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- accounts ---
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+
+
+class AccountIn(BaseModel):
+    username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(max_length=200)
+    role: Role
+    display_name: str | None = Field(default=None, max_length=200)
+    provider_id: str | None = None
+    province_code: str | None = Field(default=None, pattern=r"^\d{2}$")
+    reason: str | None = None
+
+
+class AccountOut(Out):
+    id: str
+    username: str
+    display_name: str
+    role: str
+    provider_id: str | None
+    province_code: str | None
+    active: bool
+
+
+class LoginOut(BaseModel):
+    account: AccountOut
+    csrf_token: str
+    expires_at: datetime
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=100)
+    days: int | None = Field(default=None, ge=1, le=3650)
+
+
+class TokenOut(Out):
+    id: str
+    name: str
+    prefix: str
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="Shown once; store it now")
+
+
+# --- providers and services ---
+
+class ProviderIn(BaseModel):
+    name: str = Field(max_length=200)
+    uscc: str = Field(max_length=40)
+    kind: str
+    region_code: str = Field(max_length=6)
+    legal_representative: str = Field(max_length=100)
+    responsible_person: str = Field(max_length=100)
+    contact_phone: str = Field(max_length=32)
+    address: str | None = Field(default=None, max_length=300)
+    contact_email: str | None = Field(default=None, max_length=200)
+    reason: str | None = None
+
+
+class ProviderPatch(BaseModel):
+    values: dict[str, Any]
+    reason: str
+
+
+class ProviderOut(Out):
+    id: str
+    name: str
+    uscc: str
+    kind: str
+    region_code: str
+    province_code: str
+    address: str | None
+    legal_representative: str
+    responsible_person: str
+    contact_phone: str
+    contact_email: str | None
+    filing_serial: int | None
+
+
+class ServiceIn(BaseModel):
+    name: str = Field(max_length=200)
+    category: str = Field(max_length=100)
+    form: str
+    address: str = Field(max_length=300, description="URL or app identifier")
+    application_field: str = Field(max_length=200)
+    chain_type: str
+    platform: str = Field(max_length=200)
+    node_count: int = Field(ge=1, le=1_000_000)
+    started_on: date
+    server_addresses: list[str] = Field(min_length=1, max_length=100)
+    issues_or_trades_tokens: bool = False
+
+
+class ServiceOut(Out):
+    id: str
+    provider_id: str
+    sequence: int
+    name: str
+    category: str
+    form: str
+    address: str
+    application_field: str
+    chain_type: str
+    platform: str
+    node_count: int
+    server_addresses: list[str]
+    issues_or_trades_tokens: bool
+    started_on: date
+
+
+# --- filings ---
+
+class FilingChangeOut(Out):
+    id: str
+    change_date: date
+    due: date
+    submitted_at: datetime
+    late: bool
+    fields: dict[str, Any]
+    reason: str
+    submitted_by: str
+
+
+class FilingOut(Out):
+    id: str
+    service: ServiceOut
+    provider_id: str
+    province_code: str
+    state: str
+    filing_due: date
+    late: bool
+    first_submitted_at: datetime | None
+    submitted_at: datetime | None
+    review_due: date | None
+    decided_at: datetime | None
+    decided_by: str | None
+    decision_reason: str | None
+    number: str | None
+    filed_on: date | None
+    termination_date: date | None
+    cancellation_arrangements: str | None
+    changes: list[FilingChangeOut]
+
+
+class ReasonIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class OptionalReasonIn(BaseModel):
+    reason: str | None = Field(default=None, max_length=2000)
+
+
+class ChangeIn(BaseModel):
+    change_date: date
+    values: dict[str, Any] = Field(min_length=1)
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class CancellationIn(BaseModel):
+    termination_date: date
+    arrangements: str = Field(min_length=1, max_length=4000)
+
+
+# --- regular checks ---
+
+class CampaignIn(BaseModel):
+    title: str = Field(min_length=1, max_length=200)
+    opens_on: date
+    closes_on: date
+    province_code: str | None = Field(default=None, pattern=r"^\d{2}$")
+
+
+class CampaignOut(Out):
+    id: str
+    title: str
+    province_code: str | None
+    opens_on: date
+    closes_on: date
+    created_by: str
+
+
+class CheckResponseIn(BaseModel):
+    filing_id: str
+    updates: dict[str, Any] = Field(default_factory=dict)
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class CheckResponseOut(Out):
+    id: str
+    campaign_id: str
+    filing_id: str
+    submitted_at: datetime
+    in_time: bool
+    updates: dict[str, Any]
+    note: str | None
+
+
+class OutstandingOut(BaseModel):
+    filing_id: str
+    number: str | None
+    service_name: str
+    provider_id: str
+    late_response_at: datetime | None
+
+
+# --- public registry ---
+
+class RegistryEntryOut(Out):
+    number: str
+    service_name: str
+    provider_name: str
+    provider_kind: str
+    province_code: str
+    province_name: str
+    form: str
+    address: str
+    application_field: str
+    state: str
+    filed_on: date
+    termination_date: date | None
+
+
+class AuditEventOut(Out):
+    id: str
+    at: datetime
+    actor_name: str
+    actor_role: str
+    action: str
+    object_type: str
+    object_id: str
+    reason: str | None
+    details: dict[str, Any]

@@ -1,0 +1,66 @@
+"""Shared fixtures: a migrated database on SQLite and, where reachable, on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from chainwarden.store import Base, Database
+
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+POSTGRES_URL = os.environ.get("CHAINWARDEN_TEST_POSTGRES_URL", DEFAULT_POSTGRES)
+REQUIRE_POSTGRES = os.environ.get("CHAINWARDEN_REQUIRE_POSTGRES") == "1"
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[Database]:
+    """A throw-away database on the PostgreSQL server, migrated once for the whole run."""
+    server = make_url(POSTGRES_URL)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"chainwarden_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        message = f"PostgreSQL not reachable at {server.render_as_string()}: {exc.__class__.__name__}"
+        if REQUIRE_POSTGRES:
+            pytest.fail(message)
+        pytest.skip(message + " (set CHAINWARDEN_TEST_POSTGRES_URL to run these on PostgreSQL)")
+    database = Database(server.set(database=name).render_as_string(hide_password=False))
+    database.upgrade()
+    try:
+        yield database
+    finally:
+        database.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _truncate(database: Database) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """A migrated, empty database: a fresh SQLite file, or the shared PostgreSQL test database."""
+    import chainwarden.models  # noqa: F401  (all tables on the metadata)
+
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "chainwarden.db"
+        database = Database(f"sqlite:///{path}")
+        database.upgrade()
+        yield database
+        database.dispose()
+    else:
+        database = request.getfixturevalue("postgres_database")
+        _truncate(database)
+        yield database
