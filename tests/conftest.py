@@ -28,7 +28,9 @@ def postgres_database() -> Iterator[Database]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:
         admin.dispose()
-        message = f"PostgreSQL not reachable at {server.render_as_string()}: {exc.__class__.__name__}"
+        message = (
+            f"PostgreSQL not reachable at {server.render_as_string()}: {exc.__class__.__name__}"
+        )
         if REQUIRE_POSTGRES:
             pytest.fail(message)
         pytest.skip(message + " (set CHAINWARDEN_TEST_POSTGRES_URL to run these on PostgreSQL)")
@@ -50,7 +52,9 @@ def _truncate(database: Database) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+def db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     """A migrated, empty database: a fresh SQLite file, or the shared PostgreSQL test database."""
     import chainwarden.models  # noqa: F401  (all tables on the metadata)
 

@@ -23,20 +23,35 @@ PASSWORD = "chainwarden-demo"
 
 PROVIDERS = [
     ProviderInfo(
-        name="链信科技（北京）有限公司", uscc="91110108MA01ABCD0B", kind="entity",
-        region_code="110108", legal_representative="王建国", responsible_person="李明",
-        contact_phone="010-62345678", address="北京市海淀区中关村大街1号",
+        name="链信科技（北京）有限公司",
+        uscc="91110108MA01ABCD0B",
+        kind="entity",
+        region_code="110108",
+        legal_representative="王建国",
+        responsible_person="李明",
+        contact_phone="010-62345678",
+        address="北京市海淀区中关村大街1号",
         contact_email="compliance@lianxin.example",
     ),
     ProviderInfo(
-        name="沪链数据服务有限公司", uscc="91310115MA1HXY2T0D", kind="node",
-        region_code="310115", legal_representative="陈静", responsible_person="周伟",
-        contact_phone="13912345678", address="上海市浦东新区张江路88号",
+        name="沪链数据服务有限公司",
+        uscc="91310115MA1HXY2T0D",
+        kind="node",
+        region_code="310115",
+        legal_representative="陈静",
+        responsible_person="周伟",
+        contact_phone="13912345678",
+        address="上海市浦东新区张江路88号",
     ),
     ProviderInfo(
-        name="浙链云计算有限公司", uscc="91330106MA2CDEF1K9", kind="technical_support",
-        region_code="330106", legal_representative="吴芳", responsible_person="郑磊",
-        contact_phone="0571-87654321", address="杭州市西湖区文三路200号",
+        name="浙链云计算有限公司",
+        uscc="91330106MA2CDEF1K9",
+        kind="technical_support",
+        region_code="330106",
+        legal_representative="吴芳",
+        responsible_person="郑磊",
+        contact_phone="0571-87654321",
+        address="杭州市西湖区文三路200号",
     ),
 ]
 
@@ -48,10 +63,16 @@ def _at(day: str, hour: int = 2) -> datetime:
 
 def _service(name: str, started: str, **extra: object) -> ServiceInfo:
     values: dict[str, object] = {
-        "name": name, "category": "区块链存证", "form": "website",
-        "address": f"https://s{zlib.crc32(name.encode()) % 10_000}.demo.example", "application_field": "司法存证",
-        "chain_type": "consortium", "platform": "FISCO BCOS", "node_count": 7,
-        "started_on": date.fromisoformat(started), "server_addresses": ["203.0.113.10"],
+        "name": name,
+        "category": "区块链存证",
+        "form": "website",
+        "address": f"https://s{zlib.crc32(name.encode()) % 10_000}.demo.example",
+        "application_field": "司法存证",
+        "chain_type": "consortium",
+        "platform": "FISCO BCOS",
+        "node_count": 7,
+        "started_on": date.fromisoformat(started),
+        "server_addresses": ["203.0.113.10"],
     }
     values.update(extra)
     return ServiceInfo(**values)  # type: ignore[arg-type]
@@ -79,8 +100,13 @@ def seed(db: Database) -> Iterator[str]:
 def _seed(session: Session, calendar: WorkingCalendar) -> None:
     def account(username: str, role: Role, **scope: str | None) -> None:
         accounts.create_account(
-            session, SYSTEM, username=username, password=PASSWORD, role=role,
-            reason="demo data", **scope,
+            session,
+            SYSTEM,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            reason="demo data",
+            **scope,
         )
 
     account("admin", Role.ADMIN)
@@ -93,8 +119,9 @@ def _seed(session: Session, calendar: WorkingCalendar) -> None:
     account("hulian-admin", Role.PROVIDER_ADMIN, provider_id=hulian.id)
     account("zhelian-admin", Role.PROVIDER_ADMIN, provider_id=zhelian.id)
 
-    regulator = accounts.actor_of(session.scalars(
-        select(Account).where(Account.username == "cac")).one())
+    regulator = accounts.actor_of(
+        session.scalars(select(Account).where(Account.username == "cac")).one()
+    )
 
     def filing(provider_id: str, info: ServiceInfo) -> str:
         service = filings.open_service(session, SYSTEM, calendar, provider_id, info)
@@ -112,38 +139,63 @@ def _seed(session: Session, calendar: WorkingCalendar) -> None:
     filed = submitted(lianxin.id, _service("链信电子合同", "2026-03-02"), "2026-03-10")
     filings.approve(session, regulator, filed, _at("2026-03-27"))
     filings.submit_change(
-        session, SYSTEM, calendar, filed, change_date=date(2026, 6, 1),
+        session,
+        SYSTEM,
+        calendar,
+        filed,
+        change_date=date(2026, 6, 1),
         values={"node_count": 12, "server_addresses": ["203.0.113.10", "203.0.113.11"]},
-        reason="扩容节点 / added nodes", now=_at("2026-06-03"),
+        reason="扩容节点 / added nodes",
+        now=_at("2026-06-03"),
     )
-    ending = submitted(hulian.id, _service("沪链供应链金融", "2026-01-05", form="app",
-                                           address="com.hulian.scf"), "2026-01-09")
+    ending = submitted(
+        hulian.id,
+        _service("沪链供应链金融", "2026-01-05", form="app", address="com.hulian.scf"),
+        "2026-01-09",
+    )
     filings.approve(session, regulator, ending, _at("2026-01-30"))
     filings.cancel(
-        session, SYSTEM, calendar, ending, termination_date=date(2026, 9, 30),
-        arrangements="用户数据已迁移至新平台 / user data migrated", now=_at("2026-07-01"),
+        session,
+        SYSTEM,
+        calendar,
+        ending,
+        termination_date=date(2026, 9, 30),
+        arrangements="用户数据已迁移至新平台 / user data migrated",
+        now=_at("2026-07-01"),
     )
     # submitted: one awaiting review in time, one past its review deadline, one filed late
     submitted(hulian.id, _service("沪链数字藏品溯源", "2026-11-10"), "2026-11-20")
-    submitted(zhelian.id, _service("浙链BaaS平台", "2026-08-03", chain_type="public"),
-              "2026-08-10")
+    submitted(zhelian.id, _service("浙链BaaS平台", "2026-08-03", chain_type="public"), "2026-08-10")
     submitted(zhelian.id, _service("浙链跨链网关", "2026-04-01"), "2026-06-15")
     # returned for completion, and refused
-    returned = submitted(lianxin.id, _service("链信司法链小程序", "2026-10-12",
-                                              form="mini_program", address="wx1234567890"),
-                         "2026-10-16")
+    returned = submitted(
+        lianxin.id,
+        _service("链信司法链小程序", "2026-10-12", form="mini_program", address="wx1234567890"),
+        "2026-10-16",
+    )
     filings.return_for_completion(
-        session, regulator, returned, "缺少服务器地址证明材料 / server address proof missing",
+        session,
+        regulator,
+        returned,
+        "缺少服务器地址证明材料 / server address proof missing",
         _at("2026-10-30"),
     )
-    refused = submitted(zhelian.id, _service("浙链代币交易所", "2026-05-06",
-                                             issues_or_trades_tokens=True), "2026-05-08")
+    refused = submitted(
+        zhelian.id,
+        _service("浙链代币交易所", "2026-05-06", issues_or_trades_tokens=True),
+        "2026-05-08",
+    )
     filings.refuse(
-        session, regulator, refused,
+        session,
+        regulator,
+        refused,
         "提供虚拟货币交易服务，违反国家规定 / offers virtual-currency trading, which is prohibited",
         _at("2026-05-20"),
     )
     checks.open_campaign(
-        session, regulator, title="2026年度定期查验 / 2026 regular check",
-        opens_on=date(2026, 11, 2), closes_on=date(2026, 12, 18),
+        session,
+        regulator,
+        title="2026年度定期查验 / 2026 regular check",
+        opens_on=date(2026, 11, 2),
+        closes_on=date(2026, 12, 18),
     )

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from support.world import at, make_world, new_filing
 
 from chainwarden.errors import ChainwardenError
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, FilingState
 from chainwarden.registry.numbers import parse_filing_number
 from chainwarden.workdays import WorkingCalendar, YearNotCovered
+from support.world import at, make_world, new_filing
 
 CAL = WorkingCalendar()
 
@@ -160,8 +160,14 @@ def test_change_within_five_working_days_is_on_time(db, world):
     filing_id = _filed(db, world)
     with db.session() as s:
         change = filings.submit_change(
-            s, world.bj_provider, CAL, filing_id, change_date=date(2025, 9, 26),
-            values={"node_count": 9}, reason="扩容", now=at("2025-10-10"),
+            s,
+            world.bj_provider,
+            CAL,
+            filing_id,
+            change_date=date(2025, 9, 26),
+            values={"node_count": 9},
+            reason="扩容",
+            now=at("2025-10-10"),
         )
         assert (change.due, change.late) == (date(2025, 10, 10), False)
         assert change.fields == {"node_count": [4, 9]}
@@ -172,8 +178,13 @@ def test_change_after_five_working_days_is_flagged_late(db, world):
     filing_id = _filed(db, world)
     with db.session() as s:
         change = filings.submit_change(
-            s, world.bj_provider, CAL, filing_id, change_date=date(2025, 9, 26),
-            values={"platform": "Hyperledger Fabric"}, reason="更换底层平台",
+            s,
+            world.bj_provider,
+            CAL,
+            filing_id,
+            change_date=date(2025, 9, 26),
+            values={"platform": "Hyperledger Fabric"},
+            reason="更换底层平台",
             now=at("2025-10-11"),  # make-up Saturday, the 6th working day
         )
         assert change.late is True
@@ -183,8 +194,14 @@ def test_change_that_changes_nothing_is_refused(db, world):
     filing_id = _filed(db, world)
     with db.session() as s, pytest.raises(ChainwardenError) as err:
         filings.submit_change(
-            s, world.bj_provider, CAL, filing_id, change_date=date(2025, 9, 26),
-            values={"node_count": 4}, reason="无", now=at("2025-09-29"),
+            s,
+            world.bj_provider,
+            CAL,
+            filing_id,
+            change_date=date(2025, 9, 26),
+            values={"node_count": 4},
+            reason="无",
+            now=at("2025-09-29"),
         )
     assert err.value.code == "nothing_changed"
 
@@ -194,15 +211,25 @@ def test_cancellation_needs_thirty_working_days_notice(db, world):
     filing_id = _filed(db, world)
     with db.session() as s, pytest.raises(ChainwardenError) as err:
         filings.cancel(
-            s, world.bj_provider, CAL, filing_id, termination_date=date(2026, 3, 19),
-            arrangements="数据迁移", now=at("2026-02-02"),
+            s,
+            world.bj_provider,
+            CAL,
+            filing_id,
+            termination_date=date(2026, 3, 19),
+            arrangements="数据迁移",
+            now=at("2026-02-02"),
         )
     assert err.value.code == "termination_too_soon"
     assert "2026-03-20" in err.value.en and "2026-03-20" in err.value.zh
     with db.session() as s:
         cancelled = filings.cancel(
-            s, world.bj_provider, CAL, filing_id, termination_date=date(2026, 3, 20),
-            arrangements="数据迁移", now=at("2026-02-02"),
+            s,
+            world.bj_provider,
+            CAL,
+            filing_id,
+            termination_date=date(2026, 3, 20),
+            arrangements="数据迁移",
+            now=at("2026-02-02"),
         )
         assert cancelled.state == FilingState.CANCELLED
         assert cancelled.termination_date == date(2026, 3, 20)

@@ -8,15 +8,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from support.world import at, make_world, new_filing
 
 from chainwarden.accounts import service as accounts
 from chainwarden.registry import filings
 from chainwarden.store import Database
 from chainwarden.web.app import create_app
 from chainwarden.workdays import WorkingCalendar
+from support.world import at, make_world, new_filing
 
-ROLES = ["bj_provider", "bj_reviewer", "sh_provider", "bj_regulator", "sh_regulator", "cac", "admin"]
+ROLES = [
+    "bj_provider",
+    "bj_reviewer",
+    "sh_provider",
+    "bj_regulator",
+    "sh_regulator",
+    "cac",
+    "admin",
+]
 
 
 @dataclass
@@ -37,9 +45,13 @@ def build_seed(path: Path) -> Seeded:
         seeded.ids.update(beijing=world.beijing_id, shanghai=world.shanghai_id)
         for role in ROLES:
             seeded.tokens[role] = accounts.create_token(s, getattr(world, role), "tests").secret
-        for prefix, provider, actor in (("bj", "beijing", world.bj_provider),
-                                        ("sh", "shanghai", world.sh_provider)):
-            seeded.ids[f"{prefix}_draft"] = new_filing(s, world, cal, provider=provider, name="草稿")
+        for prefix, provider, actor in (
+            ("bj", "beijing", world.bj_provider),
+            ("sh", "shanghai", world.sh_provider),
+        ):
+            seeded.ids[f"{prefix}_draft"] = new_filing(
+                s, world, cal, provider=provider, name="草稿"
+            )
             for state in ("submitted", "filed"):
                 filing_id = new_filing(s, world, cal, provider=provider, name=state)
                 filings.submit(s, actor, cal, filing_id, at("2026-03-03"))

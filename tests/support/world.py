@@ -15,12 +15,22 @@ from chainwarden.workdays import WorkingCalendar
 
 PASSWORD = "correct horse battery"
 BEIJING = ProviderInfo(
-    name="北京链测科技有限公司", uscc="91110108MA01ABCD0B", kind="entity", region_code="110108",
-    legal_representative="王一", responsible_person="李二", contact_phone="13800138000",
+    name="北京链测科技有限公司",
+    uscc="91110108MA01ABCD0B",
+    kind="entity",
+    region_code="110108",
+    legal_representative="王一",
+    responsible_person="李二",
+    contact_phone="13800138000",
 )
 SHANGHAI = ProviderInfo(
-    name="上海链测数据有限公司", uscc="91310115MA1HXY2T0D", kind="node", region_code="310115",
-    legal_representative="张三", responsible_person="赵四", contact_phone="021-61234567",
+    name="上海链测数据有限公司",
+    uscc="91310115MA1HXY2T0D",
+    kind="node",
+    region_code="310115",
+    legal_representative="张三",
+    responsible_person="赵四",
+    contact_phone="021-61234567",
 )
 
 
@@ -29,11 +39,19 @@ def at(day: str, hour: int = 3) -> datetime:
     return datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC)
 
 
-def service_info(name: str = "链上存证", started: str = "2026-03-02", **extra: object) -> ServiceInfo:
+def service_info(
+    name: str = "链上存证", started: str = "2026-03-02", **extra: object
+) -> ServiceInfo:
     values: dict[str, object] = {
-        "name": name, "category": "存证", "form": "website", "address": "https://cz.example",
-        "application_field": "司法存证", "chain_type": "consortium", "platform": "FISCO BCOS",
-        "node_count": 4, "started_on": date.fromisoformat(started),
+        "name": name,
+        "category": "存证",
+        "form": "website",
+        "address": "https://cz.example",
+        "application_field": "司法存证",
+        "chain_type": "consortium",
+        "platform": "FISCO BCOS",
+        "node_count": 4,
+        "started_on": date.fromisoformat(started),
         "server_addresses": ["198.51.100.7"],
     }
     values.update(extra)
@@ -58,11 +76,15 @@ def make_world(session: Session) -> World:
     sh = register_provider(session, SYSTEM, SHANGHAI)
 
     def actor(username: str, role: Role, **scope: str) -> Actor:
-        return accounts.actor_of(accounts.create_account(
-            session, SYSTEM, username=username, password=PASSWORD, role=role, **scope))
+        return accounts.actor_of(
+            accounts.create_account(
+                session, SYSTEM, username=username, password=PASSWORD, role=role, **scope
+            )
+        )
 
     return World(
-        beijing_id=bj.id, shanghai_id=sh.id,
+        beijing_id=bj.id,
+        shanghai_id=sh.id,
         admin=actor("admin", Role.ADMIN),
         cac=actor("cac", Role.REGULATOR),
         bj_regulator=actor("bj-cac", Role.REGULATOR, province_code="11"),
@@ -74,11 +96,16 @@ def make_world(session: Session) -> World:
 
 
 def new_filing(
-    session: Session, world: World, calendar: WorkingCalendar, *, provider: str = "beijing",
+    session: Session,
+    world: World,
+    calendar: WorkingCalendar,
+    *,
+    provider: str = "beijing",
     **service: object,
 ) -> str:
     provider_id, actor = (
-        (world.beijing_id, world.bj_provider) if provider == "beijing"
+        (world.beijing_id, world.bj_provider)
+        if provider == "beijing"
         else (world.shanghai_id, world.sh_provider)
     )
     created = filings.open_service(session, actor, calendar, provider_id, service_info(**service))

@@ -6,62 +6,107 @@ nothing; in-scope objects the role may not change answer 403."""
 from __future__ import annotations
 
 import pytest
+
 from support.api import auth
 
 ANON = None
 # Column order of the expectation strings below.
-COLUMNS = [ANON, "bj_provider", "bj_reviewer", "sh_provider", "bj_regulator", "sh_regulator",
-           "cac", "admin"]
+COLUMNS = [
+    ANON,
+    "bj_provider",
+    "bj_reviewer",
+    "sh_provider",
+    "bj_regulator",
+    "sh_regulator",
+    "cac",
+    "admin",
+]
 
 SERVICE = {
-    "name": "新服务", "category": "存证", "form": "app", "address": "com.example.app",
-    "application_field": "供应链", "chain_type": "private", "platform": "ChainMaker",
-    "node_count": 3, "started_on": "2026-03-02", "server_addresses": ["192.0.2.1"],
+    "name": "新服务",
+    "category": "存证",
+    "form": "app",
+    "address": "com.example.app",
+    "application_field": "供应链",
+    "chain_type": "private",
+    "platform": "ChainMaker",
+    "node_count": 3,
+    "started_on": "2026-03-02",
+    "server_addresses": ["192.0.2.1"],
 }
 PROVIDER = {
-    "name": "新机构", "uscc": "91350100M000100Y43", "kind": "entity", "region_code": "350102",
-    "legal_representative": "甲", "responsible_person": "乙", "contact_phone": "0591-87654321",
+    "name": "新机构",
+    "uscc": "91350100M000100Y43",
+    "kind": "entity",
+    "region_code": "350102",
+    "legal_representative": "甲",
+    "responsible_person": "乙",
+    "contact_phone": "0591-87654321",
 }
 
 # (method, path, body, expected statuses for COLUMNS)
 TABLE = [
-    ("GET", "/api/v1/providers/{beijing}", None,            "401 200 200 404 200 404 200 200"),
-    ("PATCH", "/api/v1/providers/{beijing}",
-     {"values": {"responsible_person": "新负责人"}, "reason": "人事变动"},
-                                                             "401 200 403 404 403 404 403 200"),
-    ("POST", "/api/v1/providers", PROVIDER,                 "401 403 403 403 403 403 403 201"),
-    ("POST", "/api/v1/providers/{beijing}/services", SERVICE,
-                                                             "401 201 403 404 403 404 403 403"),
-    ("GET", "/api/v1/filings/{bj_draft}", None,             "401 200 200 404 200 404 200 200"),
-    ("GET", "/api/v1/filings/{bj_filed}/history", None,     "401 200 200 404 200 404 200 200"),
-    ("PATCH", "/api/v1/filings/{bj_draft}", {"node_count": 8},
-                                                             "401 200 403 404 403 404 403 403"),
-    ("POST", "/api/v1/filings/{bj_draft}/submit", None,     "401 200 403 404 403 404 403 403"),
-    ("POST", "/api/v1/filings/{bj_submitted}/approve", {},  "401 403 403 404 200 404 200 403"),
-    ("POST", "/api/v1/filings/{bj_submitted}/return", {"reason": "缺材料"},
-                                                             "401 403 403 404 200 404 200 403"),
-    ("POST", "/api/v1/filings/{bj_submitted}/refuse", {"reason": "虚假信息"},
-                                                             "401 403 403 404 200 404 200 403"),
-    ("POST", "/api/v1/filings/{bj_filed}/changes",
-     {"change_date": "2026-03-30", "values": {"node_count": 6}, "reason": "扩容"},
-                                                             "401 201 403 404 403 404 403 403"),
-    ("POST", "/api/v1/filings/{bj_filed}/cancellation",
-     {"termination_date": "2026-07-01", "arrangements": "迁移"},
-                                                             "401 200 403 404 403 404 403 403"),
-    ("GET", "/api/v1/filings/overdue", None,                "401 403 403 403 200 200 200 200"),
-    ("POST", "/api/v1/checks",
-     {"title": "查验", "opens_on": "2026-04-01", "closes_on": "2026-04-30"},
-                                                             "401 403 403 403 201 201 201 403"),
-    ("GET", "/api/v1/accounts", None,                       "401 200 403 403 403 403 403 200"),
-    ("GET", "/api/v1/audit", None,                          "401 200 403 200 200 200 200 200"),
-    ("GET", "/api/v1/registry", None,                       "200 200 200 200 200 200 200 200"),
-    ("GET", "/api/v1/auth/me", None,                        "401 200 200 200 200 200 200 200"),
-    ("GET", "/api/v1/auth/tokens", None,                    "401 200 200 200 200 200 200 200"),
+    ("GET", "/api/v1/providers/{beijing}", None, "401 200 200 404 200 404 200 200"),
+    (
+        "PATCH",
+        "/api/v1/providers/{beijing}",
+        {"values": {"responsible_person": "新负责人"}, "reason": "人事变动"},
+        "401 200 403 404 403 404 403 200",
+    ),
+    ("POST", "/api/v1/providers", PROVIDER, "401 403 403 403 403 403 403 201"),
+    ("POST", "/api/v1/providers/{beijing}/services", SERVICE, "401 201 403 404 403 404 403 403"),
+    ("GET", "/api/v1/filings/{bj_draft}", None, "401 200 200 404 200 404 200 200"),
+    ("GET", "/api/v1/filings/{bj_filed}/history", None, "401 200 200 404 200 404 200 200"),
+    ("PATCH", "/api/v1/filings/{bj_draft}", {"node_count": 8}, "401 200 403 404 403 404 403 403"),
+    ("POST", "/api/v1/filings/{bj_draft}/submit", None, "401 200 403 404 403 404 403 403"),
+    ("POST", "/api/v1/filings/{bj_submitted}/approve", {}, "401 403 403 404 200 404 200 403"),
+    (
+        "POST",
+        "/api/v1/filings/{bj_submitted}/return",
+        {"reason": "缺材料"},
+        "401 403 403 404 200 404 200 403",
+    ),
+    (
+        "POST",
+        "/api/v1/filings/{bj_submitted}/refuse",
+        {"reason": "虚假信息"},
+        "401 403 403 404 200 404 200 403",
+    ),
+    (
+        "POST",
+        "/api/v1/filings/{bj_filed}/changes",
+        {"change_date": "2026-03-30", "values": {"node_count": 6}, "reason": "扩容"},
+        "401 201 403 404 403 404 403 403",
+    ),
+    (
+        "POST",
+        "/api/v1/filings/{bj_filed}/cancellation",
+        {"termination_date": "2026-07-01", "arrangements": "迁移"},
+        "401 200 403 404 403 404 403 403",
+    ),
+    ("GET", "/api/v1/filings/overdue", None, "401 403 403 403 200 200 200 200"),
+    (
+        "POST",
+        "/api/v1/checks",
+        {"title": "查验", "opens_on": "2026-04-01", "closes_on": "2026-04-30"},
+        "401 403 403 403 201 201 201 403",
+    ),
+    ("GET", "/api/v1/accounts", None, "401 200 403 200 403 403 403 200"),
+    ("GET", "/api/v1/audit", None, "401 200 403 200 200 200 200 200"),
+    ("GET", "/api/v1/registry", None, "200 200 200 200 200 200 200 200"),
+    ("GET", "/api/v1/auth/me", None, "401 200 200 200 200 200 200 200"),
+    ("GET", "/api/v1/auth/tokens", None, "401 200 200 200 200 200 200 200"),
 ]
 
 CASES = [
-    pytest.param(method, path, body, role, int(expected.split()[i]),
-                 id=f"{method} {path} as {role or 'anonymous'}")
+    pytest.param(
+        method,
+        path,
+        body,
+        role,
+        int(expected.split()[i]),
+        id=f"{method} {path} as {role or 'anonymous'}",
+    )
     for method, path, body, expected in TABLE
     for i, role in enumerate(COLUMNS)
 ]

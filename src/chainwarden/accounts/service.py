@@ -61,7 +61,8 @@ def create_account(
     if role in (Role.PROVIDER_ADMIN, Role.PROVIDER_REVIEWER):
         if not provider_id:
             raise AccessError(
-                "provider_required", "提供者账户必须属于一个机构",
+                "provider_required",
+                "提供者账户必须属于一个机构",
                 "A provider account must belong to a provider organisation",
             )
         if actor.role is not Role.ADMIN:
@@ -70,12 +71,14 @@ def create_account(
         actor.require(Role.ADMIN)
         if provider_id:
             raise AccessError(
-                "provider_not_allowed", "监管和管理员账户不属于提供者",
+                "provider_not_allowed",
+                "监管和管理员账户不属于提供者",
                 "Regulator and admin accounts do not belong to a provider",
             )
     if province_code and role is not Role.REGULATOR:
         raise AccessError(
-            "province_not_allowed", "只有监管账户可以绑定省份",
+            "province_not_allowed",
+            "只有监管账户可以绑定省份",
             "Only regulator accounts are bound to a province",
         )
     if province_code:
@@ -84,12 +87,15 @@ def create_account(
         province(province_code)
     if len(password) < MIN_PASSWORD:
         raise AccessError(
-            "weak_password", f"密码至少需要{MIN_PASSWORD}个字符",
+            "weak_password",
+            f"密码至少需要{MIN_PASSWORD}个字符",
             f"The password needs at least {MIN_PASSWORD} characters",
         )
     if session.scalar(select(Account.id).where(Account.username == username)):
         raise AccessError(
-            "username_taken", f"用户名 {username} 已被使用", f"Username {username} is taken",
+            "username_taken",
+            f"用户名 {username} 已被使用",
+            f"Username {username} is taken",
             kind="conflict",
         )
     account = Account(
@@ -103,8 +109,14 @@ def create_account(
     session.add(account)
     session.flush()
     record(
-        session, actor, "account.create", "account", account.id, reason=reason,
-        provider_id=provider_id, province_code=province_code,
+        session,
+        actor,
+        "account.create",
+        "account",
+        account.id,
+        reason=reason,
+        provider_id=provider_id,
+        province_code=province_code,
         details={"username": username, "role": str(role)},
     )
     return account
@@ -152,7 +164,10 @@ def create_token(
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires = utcnow() + timedelta(days=days) if days else None
     token = ApiToken(
-        account_id=actor.id, name=name, token_hash=_digest(secret), prefix=secret[:10],
+        account_id=actor.id,
+        name=name,
+        token_hash=_digest(secret),
+        prefix=secret[:10],
         expires_at=expires,
     )
     session.add(token)
@@ -196,7 +211,9 @@ def start_session(session: Session, account: Account, hours: int) -> IssuedSecre
     secret = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(24)
     web_session = WebSession(
-        account_id=account.id, session_hash=_digest(secret), csrf_token=csrf,
+        account_id=account.id,
+        session_hash=_digest(secret),
+        csrf_token=csrf,
         expires_at=utcnow() + timedelta(hours=hours),
     )
     session.add(web_session)

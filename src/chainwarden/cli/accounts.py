@@ -17,20 +17,32 @@ def create(
     username: str = typer.Argument(..., help="Login name."),
     role: Role = typer.Option(..., help="provider_admin, provider_reviewer, regulator or admin."),
     password: str = typer.Option(
-        ..., prompt=True, hide_input=True, confirmation_prompt=True, envvar="CHAINWARDEN_PASSWORD",
+        ...,
+        prompt=True,
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="CHAINWARDEN_PASSWORD",
         help="At least 10 characters; asked for when not given.",
     ),
     provider_id: str = typer.Option(None, help="Provider organisation (provider roles)."),
     province: str = typer.Option(None, help="2-digit province code (provincial regulator)."),
-    reason: str = typer.Option("created from the command line", help="Recorded in the audit trail."),
+    reason: str = typer.Option(
+        "created from the command line", help="Recorded in the audit trail."
+    ),
 ) -> None:
     """Create an account."""
     db = open_database()
     try:
         with db.session() as session:
             account = accounts.create_account(
-                session, SYSTEM, username=username, password=password, role=role,
-                provider_id=provider_id, province_code=province, reason=reason,
+                session,
+                SYSTEM,
+                username=username,
+                password=password,
+                role=role,
+                provider_id=provider_id,
+                province_code=province,
+                reason=reason,
             )
     except ChainwardenError as exc:
         fail(exc.line())
@@ -42,8 +54,14 @@ def list_(json_: bool = typer.Option(False, "--json", help="Print JSON.")) -> No
     """List accounts."""
     with open_database().session() as session:
         rows = [
-            {"id": a.id, "username": a.username, "role": a.role, "provider_id": a.provider_id,
-             "province_code": a.province_code, "active": a.active}
+            {
+                "id": a.id,
+                "username": a.username,
+                "role": a.role,
+                "provider_id": a.provider_id,
+                "province_code": a.province_code,
+                "active": a.active,
+            }
             for a in accounts.list_accounts(session, SYSTEM)
         ]
     if json_:

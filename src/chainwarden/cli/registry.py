@@ -45,7 +45,8 @@ def lookup(
 
 @app.command()
 def number(
-    value: str = typer.Argument(..., help="A filing number such as 京网信备…号."), json_: bool = JSON
+    value: str = typer.Argument(..., help="A filing number such as 京网信备…号."),
+    json_: bool = JSON,
 ) -> None:
     """Check a filing number's structure and check character (exit 2 when invalid)."""
     try:
@@ -53,9 +54,12 @@ def number(
     except ChainwardenError as exc:
         fail(exc.line())
     fields = {
-        "number": str(parsed), "province": parsed.province.name_zh,
-        "region_code": parsed.region_code, "year": parsed.year,
-        "provider_serial": parsed.provider_serial, "service_sequence": parsed.service_sequence,
+        "number": str(parsed),
+        "province": parsed.province.name_zh,
+        "region_code": parsed.region_code,
+        "year": parsed.year,
+        "provider_serial": parsed.provider_serial,
+        "service_sequence": parsed.service_sequence,
         "check": parsed.check,
     }
     if json_:
@@ -73,8 +77,10 @@ def list_filings(
 ) -> None:
     """List filings with their deadlines (all provinces: this is the operator's view)."""
     with open_database().session() as session:
-        rows = [_row(f) for f in filings.list_filings(
-            session, SYSTEM, state=state, province_code=province)]
+        rows = [
+            _row(f)
+            for f in filings.list_filings(session, SYSTEM, state=state, province_code=province)
+        ]
     _show(rows, json_)
 
 
@@ -95,9 +101,15 @@ def overdue(
 
 def _row(f: Filing) -> dict[str, object]:
     return {
-        "id": f.id, "service": f.service.name, "province": f.province_code, "state": f.state,
-        "number": f.number, "filing_due": f.filing_due, "late": f.late,
-        "submitted_at": f.submitted_at, "review_due": f.review_due,
+        "id": f.id,
+        "service": f.service.name,
+        "province": f.province_code,
+        "state": f.state,
+        "number": f.number,
+        "filing_due": f.filing_due,
+        "late": f.late,
+        "submitted_at": f.submitted_at,
+        "review_due": f.review_due,
     }
 
 
@@ -105,8 +117,16 @@ def _show(rows: list[dict[str, object]], json_: bool) -> None:
     if json_:
         print_json(rows)
         return
-    table = Table("服务 Service", "省", "状态 State", "编号 Number", "审核期限 Review due", "逾期备案 Late")
+    table = Table(
+        "服务 Service", "省", "状态 State", "编号 Number", "审核期限 Review due", "逾期备案 Late"
+    )
     for r in rows:
-        table.add_row(str(r["service"]), str(r["province"]), str(r["state"]),
-                      str(r["number"] or ""), str(r["review_due"] or ""), "是 yes" if r["late"] else "")
+        table.add_row(
+            str(r["service"]),
+            str(r["province"]),
+            str(r["state"]),
+            str(r["number"] or ""),
+            str(r["review_due"] or ""),
+            "是 yes" if r["late"] else "",
+        )
     out_console.print(table)

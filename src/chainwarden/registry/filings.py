@@ -39,20 +39,37 @@ STATE_NAMES = {
 
 
 def _audit(
-    session: Session, actor: Actor, action: str, filing: Filing, *, reason: str | None = None,
-    details: dict[str, Any] | None = None, at: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    action: str,
+    filing: Filing,
+    *,
+    reason: str | None = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> None:
     record(
-        session, actor, action, "filing", filing.id, reason=reason, details=details,
-        provider_id=filing.provider_id, province_code=filing.province_code, at=at,
+        session,
+        actor,
+        action,
+        "filing",
+        filing.id,
+        reason=reason,
+        details=details,
+        provider_id=filing.provider_id,
+        province_code=filing.province_code,
+        at=at,
     )
 
 
 def _wrong_state(filing: Filing, doing_zh: str, doing_en: str) -> RegistryError:
     state = FilingState(filing.state)
     return RegistryError(
-        "wrong_state", f"备案当前状态为「{STATE_NAMES[state]}」，不能{doing_zh}",
-        f"The filing is {state}; it cannot be {doing_en}", kind="conflict", state=str(state),
+        "wrong_state",
+        f"备案当前状态为「{STATE_NAMES[state]}」，不能{doing_zh}",
+        f"The filing is {state}; it cannot be {doing_en}",
+        kind="conflict",
+        state=str(state),
     )
 
 
@@ -61,7 +78,11 @@ def open_service(
 ) -> Service:
     """Register a service and its draft filing, with the Art. 11 / Art. 23 filing deadline."""
     return create_service(
-        session, actor, provider_id, info, filing_due=deadlines.filing_due(calendar, info.started_on)
+        session,
+        actor,
+        provider_id,
+        info,
+        filing_due=deadlines.filing_due(calendar, info.started_on),
     )
 
 
@@ -73,14 +94,19 @@ def get_filing(session: Session, actor: Actor, filing_id: str) -> Filing:
 
 
 def edit_draft(
-    session: Session, actor: Actor, calendar: WorkingCalendar, filing_id: str,
+    session: Session,
+    actor: Actor,
+    calendar: WorkingCalendar,
+    filing_id: str,
     values: dict[str, Any],
 ) -> Filing:
     """Complete or correct a filing's service information before (re)submission."""
     filing = get_filing(session, actor, filing_id)
     actor.require_provider_admin_of(filing.provider_id)
     if filing.state not in EDITABLE:
-        raise _wrong_state(filing, "直接修改（已备案的请提交变更）", "edited (file a change instead)")
+        raise _wrong_state(
+            filing, "直接修改（已备案的请提交变更）", "edited (file a change instead)"
+        )
     diff = apply_service_values(filing.service, values)
     if "started_on" in diff:
         filing.filing_due = deadlines.filing_due(calendar, filing.service.started_on)
@@ -89,7 +115,10 @@ def edit_draft(
 
 
 def submit(
-    session: Session, actor: Actor, calendar: WorkingCalendar, filing_id: str,
+    session: Session,
+    actor: Actor,
+    calendar: WorkingCalendar,
+    filing_id: str,
     now: datetime | None = None,
 ) -> Filing:
     filing = get_filing(session, actor, filing_id)
@@ -108,9 +137,16 @@ def submit(
     filing.state = FilingState.SUBMITTED
     filing.decision_reason = None
     _audit(
-        session, actor, "filing.submit", filing, at=now,
-        details={"late": filing.late, "filing_due": filing.filing_due.isoformat(),
-                 "review_due": filing.review_due.isoformat()},
+        session,
+        actor,
+        "filing.submit",
+        filing,
+        at=now,
+        details={
+            "late": filing.late,
+            "filing_due": filing.filing_due.isoformat(),
+            "review_due": filing.review_due.isoformat(),
+        },
     )
     return filing
 
@@ -156,7 +192,10 @@ def refuse(
 
 
 def approve(
-    session: Session, actor: Actor, filing_id: str, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    filing_id: str,
+    now: datetime | None = None,
     reason: str | None = None,
 ) -> Filing:
     """File the service and issue its filing number (Art. 12)."""
@@ -166,20 +205,36 @@ def approve(
     if provider.filing_serial is None:
         provider.filing_serial = (session.scalar(select(func.max(Provider.filing_serial))) or 0) + 1
     number = make_filing_number(
-        provider.region_code, deadlines.local_date(now).year, provider.filing_serial,
+        provider.region_code,
+        deadlines.local_date(now).year,
+        provider.filing_serial,
         filing.service.sequence,
     )
     _decide(filing, actor, FilingState.FILED, now, reason)
     filing.number = str(number)
     filing.filed_on = deadlines.local_date(now)
-    _audit(session, actor, "filing.approve", filing, reason=reason, at=now,
-           details={"number": filing.number})
+    _audit(
+        session,
+        actor,
+        "filing.approve",
+        filing,
+        reason=reason,
+        at=now,
+        details={"number": filing.number},
+    )
     return filing
 
 
 def submit_change(
-    session: Session, actor: Actor, calendar: WorkingCalendar, filing_id: str, *,
-    change_date: date, values: dict[str, Any], reason: str, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    calendar: WorkingCalendar,
+    filing_id: str,
+    *,
+    change_date: date,
+    values: dict[str, Any],
+    reason: str,
+    now: datetime | None = None,
 ) -> FilingChange:
     """Record a change of a filed service; more than 5 wd after the change it is flagged late."""
     filing = get_filing(session, actor, filing_id)
@@ -190,36 +245,58 @@ def submit_change(
     now = now or utcnow()
     if change_date > deadlines.local_date(now):
         raise RegistryError(
-            "change_in_future", "变更日期不能晚于今天：变更发生后再备案",
+            "change_in_future",
+            "变更日期不能晚于今天：变更发生后再备案",
             "The change date cannot be in the future: file the change once it has happened",
             field="change_date",
         )
     if "started_on" in values:
         raise RegistryError(
-            "field_not_editable", "已备案服务的开始日期不能变更",
+            "field_not_editable",
+            "已备案服务的开始日期不能变更",
             "The start date of a filed service cannot be changed",
         )
     diff = apply_service_values(filing.service, values)
     if not diff:
         raise RegistryError(
-            "nothing_changed", "提交的信息与备案信息相同", "Nothing differs from the filed information"
+            "nothing_changed",
+            "提交的信息与备案信息相同",
+            "Nothing differs from the filed information",
         )
     due = deadlines.change_due(calendar, change_date)
     change = FilingChange(
-        filing_id=filing.id, change_date=change_date, due=due, submitted_at=now,
-        late=deadlines.local_date(now) > due, fields=diff, reason=reason,
+        filing_id=filing.id,
+        change_date=change_date,
+        due=due,
+        submitted_at=now,
+        late=deadlines.local_date(now) > due,
+        fields=diff,
+        reason=reason,
         submitted_by=actor.name,
     )
     session.add(change)
     session.flush()
-    _audit(session, actor, "filing.change", filing, reason=reason, at=now,
-           details={"fields": diff, "late": change.late, "due": due.isoformat()})
+    _audit(
+        session,
+        actor,
+        "filing.change",
+        filing,
+        reason=reason,
+        at=now,
+        details={"fields": diff, "late": change.late, "due": due.isoformat()},
+    )
     return change
 
 
 def cancel(
-    session: Session, actor: Actor, calendar: WorkingCalendar, filing_id: str, *,
-    termination_date: date, arrangements: str, now: datetime | None = None,
+    session: Session,
+    actor: Actor,
+    calendar: WorkingCalendar,
+    filing_id: str,
+    *,
+    termination_date: date,
+    arrangements: str,
+    now: datetime | None = None,
 ) -> Filing:
     """Cancel a filing because the service ends; needs 30 wd notice (Art. 11)."""
     filing = get_filing(session, actor, filing_id)
@@ -228,7 +305,8 @@ def cancel(
         raise _wrong_state(filing, "注销", "cancelled")
     if not arrangements or not arrangements.strip():
         raise RegistryError(
-            "arrangements_required", "注销须说明对用户的妥善安排",
+            "arrangements_required",
+            "注销须说明对用户的妥善安排",
             "A cancellation must state the arrangements made for users",
             field="arrangements",
         )
@@ -240,13 +318,21 @@ def cancel(
             f"终止服务须提前30个工作日告知：最早可于 {earliest.isoformat()} 终止",
             f"Termination needs 30 working days' notice: the earliest allowed date is "
             f"{earliest.isoformat()}",
-            field="termination_date", earliest=earliest.isoformat(),
+            field="termination_date",
+            earliest=earliest.isoformat(),
         )
     filing.state = FilingState.CANCELLED
     filing.termination_date = termination_date
     filing.cancellation_arrangements = arrangements.strip()
-    _audit(session, actor, "filing.cancel", filing, reason=arrangements.strip(), at=now,
-           details={"termination_date": termination_date.isoformat()})
+    _audit(
+        session,
+        actor,
+        "filing.cancel",
+        filing,
+        reason=arrangements.strip(),
+        at=now,
+        details={"termination_date": termination_date.isoformat()},
+    )
     return filing
 
 
@@ -262,8 +348,12 @@ def scoped(query: Select[tuple[Filing]], actor: Actor) -> Select[tuple[Filing]]:
 
 
 def list_filings(
-    session: Session, actor: Actor, *, state: FilingState | None = None,
-    province_code: str | None = None, provider_id: str | None = None,
+    session: Session,
+    actor: Actor,
+    *,
+    state: FilingState | None = None,
+    province_code: str | None = None,
+    provider_id: str | None = None,
 ) -> list[Filing]:
     query = select(Filing).order_by(Filing.created_at)
     if state:

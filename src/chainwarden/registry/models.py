@@ -35,7 +35,9 @@ class ChainType(StrEnum):
 class FilingState(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
-    RETURNED = "returned"  # returned for completion (材料不全); the provider completes and resubmits
+    RETURNED = (
+        "returned"  # returned for completion (材料不全); the provider completes and resubmits
+    )
     FILED = "filed"
     REFUSED = "refused"
     CANCELLED = "cancelled"

@@ -39,10 +39,15 @@ def validate_uscc(value: str) -> str:
     except InvalidChecksum:
         zh, en = "校验码不正确", "has a wrong check character"
     except ValidationError:
-        zh, en = "含有不允许的字符或结构不正确", "has characters or a structure GB 32100 does not allow"
+        zh, en = (
+            "含有不允许的字符或结构不正确",
+            "has characters or a structure GB 32100 does not allow",
+        )
     raise RegistryError(
-        "invalid_uscc", f"统一社会信用代码 {value} {zh}",
-        f"Unified social credit code {value} {en}", field="uscc",
+        "invalid_uscc",
+        f"统一社会信用代码 {value} {zh}",
+        f"Unified social credit code {value} {en}",
+        field="uscc",
     )
 
 
@@ -50,8 +55,10 @@ def _enum(value: str, kind: type[ProviderKind | ServiceForm | ChainType], field_
     allowed = [str(k) for k in kind]
     if value not in allowed:
         raise RegistryError(
-            "invalid_choice", f"{field_name} 的取值必须是 {', '.join(allowed)} 之一",
-            f"{field_name} must be one of {', '.join(allowed)}", field=field_name,
+            "invalid_choice",
+            f"{field_name} 的取值必须是 {', '.join(allowed)} 之一",
+            f"{field_name} must be one of {', '.join(allowed)}",
+            field=field_name,
         )
     return value
 
@@ -68,7 +75,8 @@ def _phone(value: str) -> str:
     compact = re.sub(r"[\s()]", "", value)
     if not (MOBILE.match(compact) or LANDLINE.match(compact)):
         raise RegistryError(
-            "invalid_phone", f"联系电话 {value} 不是有效的手机号或固定电话",
+            "invalid_phone",
+            f"联系电话 {value} 不是有效的手机号或固定电话",
             f"Contact phone {value} is not a valid mobile or landline number",
             field="contact_phone",
         )
@@ -88,9 +96,7 @@ class ProviderInfo:
     contact_email: str | None = None
 
 
-EDITABLE_PROVIDER_FIELDS = frozenset(
-    f.name for f in fields(ProviderInfo) if f.name not in {"uscc"}
-)
+EDITABLE_PROVIDER_FIELDS = frozenset(f.name for f in fields(ProviderInfo) if f.name not in {"uscc"})
 
 
 def _checked_provider_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -115,7 +121,9 @@ def register_provider(
     code = validate_uscc(info.uscc)
     if session.scalar(select(Provider.id).where(Provider.uscc == code)):
         raise RegistryError(
-            "provider_exists", f"统一社会信用代码 {code} 已登记", f"A provider with USCC {code} exists",
+            "provider_exists",
+            f"统一社会信用代码 {code} 已登记",
+            f"A provider with USCC {code} exists",
             kind="conflict",
         )
     values = _checked_provider_values(
@@ -125,8 +133,14 @@ def register_provider(
     session.add(provider)
     session.flush()
     record(
-        session, actor, "provider.register", "provider", provider.id, reason=reason,
-        provider_id=provider.id, province_code=provider.province_code,
+        session,
+        actor,
+        "provider.register",
+        "provider",
+        provider.id,
+        reason=reason,
+        provider_id=provider.id,
+        province_code=provider.province_code,
         details={"name": provider.name, "uscc": code},
     )
     return provider
@@ -160,25 +174,35 @@ def update_provider(
     unknown = set(changes) - EDITABLE_PROVIDER_FIELDS
     if unknown:
         raise RegistryError(
-            "field_not_editable", f"不可修改的字段: {', '.join(sorted(unknown))}",
+            "field_not_editable",
+            f"不可修改的字段: {', '.join(sorted(unknown))}",
             f"These fields cannot be changed: {', '.join(sorted(unknown))}",
         )
     if provider.filing_serial is not None and "region_code" in changes:
         # The region is part of issued filing numbers; moving needs a new filing.
         raise RegistryError(
-            "region_locked", "已有备案的提供者不能修改所在地区，请注销后重新备案",
+            "region_locked",
+            "已有备案的提供者不能修改所在地区，请注销后重新备案",
             "A provider with filings cannot change its region; cancel and file again",
         )
     reason = require_reason(reason)
     diff = _apply(provider, _checked_provider_values(changes))
     record(
-        session, actor, "provider.update", "provider", provider.id, reason=reason,
-        provider_id=provider.id, province_code=provider.province_code, details={"fields": diff},
+        session,
+        actor,
+        "provider.update",
+        "provider",
+        provider.id,
+        reason=reason,
+        provider_id=provider.id,
+        province_code=provider.province_code,
+        details={"fields": diff},
     )
     return provider
 
 
 # --- services -------------------------------------------------------------------------------
+
 
 @dataclass
 class ServiceInfo:
@@ -209,14 +233,18 @@ def checked_service_values(values: dict[str, Any]) -> dict[str, Any]:
         checked["chain_type"] = _enum(checked["chain_type"], ChainType, "chain_type")
     if "node_count" in checked and checked["node_count"] < 1:
         raise RegistryError(
-            "invalid_node_count", "节点数量至少为1", "node_count must be at least 1",
+            "invalid_node_count",
+            "节点数量至少为1",
+            "node_count must be at least 1",
             field="node_count",
         )
     if "server_addresses" in checked:
         addresses = [a.strip() for a in checked["server_addresses"] if a and a.strip()]
         if not addresses:
             raise RegistryError(
-                "missing_field", "至少需要一个服务器地址", "At least one server address is required",
+                "missing_field",
+                "至少需要一个服务器地址",
+                "At least one server address is required",
                 field="server_addresses",
             )
         checked["server_addresses"] = addresses
@@ -224,7 +252,11 @@ def checked_service_values(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def create_service(
-    session: Session, actor: Actor, provider_id: str, info: ServiceInfo, *,
+    session: Session,
+    actor: Actor,
+    provider_id: str,
+    info: ServiceInfo,
+    *,
     filing_due: date,
 ) -> Service:
     """A new service starts with a draft filing (the provider completes and submits it)."""
@@ -237,21 +269,32 @@ def create_service(
     ) + 1
     if sequence > 999:
         raise RegistryError(
-            "too_many_services", "一个提供者最多备案999个服务",
-            "A provider can file at most 999 services", kind="conflict",
+            "too_many_services",
+            "一个提供者最多备案999个服务",
+            "A provider can file at most 999 services",
+            kind="conflict",
         )
     service = Service(provider_id=provider.id, sequence=sequence, **values)
     session.add(service)
     session.flush()
     filing = Filing(
-        service_id=service.id, provider_id=provider.id, province_code=provider.province_code,
-        state=FilingState.DRAFT, filing_due=filing_due,
+        service_id=service.id,
+        provider_id=provider.id,
+        province_code=provider.province_code,
+        state=FilingState.DRAFT,
+        filing_due=filing_due,
     )
     session.add(filing)
     session.flush()
     record(
-        session, actor, "service.create", "service", service.id, provider_id=provider.id,
-        province_code=provider.province_code, details={"name": service.name, "filing": filing.id},
+        session,
+        actor,
+        "service.create",
+        "service",
+        service.id,
+        provider_id=provider.id,
+        province_code=provider.province_code,
+        details={"name": service.name, "filing": filing.id},
     )
     return service
 
@@ -304,7 +347,8 @@ def apply_service_values(service: Service, values: dict[str, Any]) -> dict[str, 
     unknown = set(values) - SERVICE_FIELDS
     if unknown:
         raise RegistryError(
-            "field_not_editable", f"不可修改的字段: {', '.join(sorted(unknown))}",
+            "field_not_editable",
+            f"不可修改的字段: {', '.join(sorted(unknown))}",
             f"These fields cannot be changed: {', '.join(sorted(unknown))}",
         )
     return _apply(service, checked_service_values(values))

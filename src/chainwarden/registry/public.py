@@ -50,8 +50,12 @@ def _entry(filing: Filing) -> RegistryEntry:
 
 
 def search(
-    session: Session, query: str | None = None, *, province_query: str | None = None,
-    limit: int = 50, offset: int = 0,
+    session: Session,
+    query: str | None = None,
+    *,
+    province_query: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[RegistryEntry]:
     """Search published entries by service or provider name, filing number, or province."""
     stmt = (

@@ -41,7 +41,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime()}
+    type_annotation_map = {datetime: UTCDateTime()}  # noqa: RUF012  (read by SQLAlchemy)
 
 
 def new_id() -> str:

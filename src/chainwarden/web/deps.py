@@ -43,12 +43,15 @@ def _authenticate(request: Request, db: Database) -> Actor | None:
             scheme, _, secret = header.partition(" ")
             actor = (
                 accounts.actor_for_token(session, secret.strip())
-                if scheme.lower() == "bearer" else None
+                if scheme.lower() == "bearer"
+                else None
             )
             if actor is None:
                 raise AccessError(
-                    "bad_token", "API 令牌无效、已过期或已撤销",
-                    "The API token is invalid, expired or revoked", kind="unauthenticated",
+                    "bad_token",
+                    "API 令牌无效、已过期或已撤销",
+                    "The API token is invalid, expired or revoked",
+                    kind="unauthenticated",
                 )
             return actor
         cookie = request.cookies.get(SESSION_COOKIE)
@@ -76,7 +79,9 @@ def optional_actor(request: Request, db: Annotated[Database, Depends(get_db)]) -
 def current_actor(actor: Annotated[Actor | None, Depends(optional_actor)]) -> Actor:
     if actor is None:
         raise AccessError(
-            "unauthenticated", "请先登录或提供 API 令牌", "Sign in or send an API token",
+            "unauthenticated",
+            "请先登录或提供 API 令牌",
+            "Sign in or send an API token",
             kind="unauthenticated",
         )
     return actor

@@ -22,15 +22,22 @@ STATE_LABELS = {"filed": "已备案 Filed", "cancelled": "已注销 Cancelled"}
 @router.get("/", response_class=HTMLResponse)
 @router.get("/registry", response_class=HTMLResponse)
 def registry_page(
-    request: Request, session: Tx,
+    request: Request,
+    session: Tx,
     q: str | None = Query(default=None, max_length=100),
     province: str | None = Query(default=None, max_length=20),
 ) -> HTMLResponse:
     entries = public.search(session, q, province_query=province, limit=200)
     return templates.TemplateResponse(
-        request, "registry.html",
-        {"entries": entries, "q": q or "", "province": province or "", "provinces": PROVINCES,
-         "states": STATE_LABELS},
+        request,
+        "registry.html",
+        {
+            "entries": entries,
+            "q": q or "",
+            "province": province or "",
+            "provinces": PROVINCES,
+            "states": STATE_LABELS,
+        },
     )
 
 
@@ -42,7 +49,8 @@ def entry_page(request: Request, number: str, session: Tx) -> HTMLResponse:
     except ChainwardenError as exc:
         entry, error = None, exc.line()
     return templates.TemplateResponse(
-        request, "entry.html", {"entry": entry, "number": number, "error": error,
-                                "states": STATE_LABELS},
+        request,
+        "entry.html",
+        {"entry": entry, "number": number, "error": error, "states": STATE_LABELS},
         status_code=200 if entry else 404,
     )

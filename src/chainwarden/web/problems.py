@@ -39,7 +39,11 @@ TITLES = {
 
 
 def problem(
-    status: int, code: str, zh: str, en: str, headers: dict[str, str] | None = None,
+    status: int,
+    code: str,
+    zh: str,
+    en: str,
+    headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
     title_zh, title_en = TITLES.get(status, ("错误", "Error"))
@@ -71,7 +75,10 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
     ]
     where = "; ".join(f"{'.'.join(e['location'])}: {e['message']}" for e in errors[:5])
     return problem(
-        422, "invalid_request", f"请求内容无效：{where}", f"The request is invalid: {where}",
+        422,
+        "invalid_request",
+        f"请求内容无效：{where}",
+        f"The request is invalid: {where}",
         errors=errors,
     )
 

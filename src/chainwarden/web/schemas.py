@@ -16,6 +16,7 @@ class Out(BaseModel):
 
 # --- accounts ---
 
+
 class LoginIn(BaseModel):
     username: str = Field(max_length=64)
     password: str = Field(max_length=200)
@@ -67,6 +68,7 @@ class TokenCreated(TokenOut):
 
 
 # --- providers and services ---
+
 
 class ProviderIn(BaseModel):
     name: str = Field(max_length=200)
@@ -134,6 +136,7 @@ class ServiceOut(Out):
 
 # --- filings ---
 
+
 class FilingChangeOut(Out):
     id: str
     change_date: date
@@ -187,6 +190,7 @@ class CancellationIn(BaseModel):
 
 # --- regular checks ---
 
+
 class CampaignIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     opens_on: date
@@ -228,6 +232,7 @@ class OutstandingOut(BaseModel):
 
 
 # --- public registry ---
+
 
 class RegistryEntryOut(Out):
     number: str

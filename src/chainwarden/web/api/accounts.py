@@ -29,12 +29,18 @@ def login(body: LoginIn, response: Response, session: Tx) -> LoginOut:
     account = accounts.authenticate(session, body.username, body.password)
     issued = accounts.start_session(session, account, settings.session_hours)
     response.set_cookie(
-        SESSION_COOKIE, issued.secret, httponly=True, samesite="lax",
-        secure=settings.secure_cookies, max_age=settings.session_hours * 3600, path="/",
+        SESSION_COOKIE,
+        issued.secret,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        max_age=settings.session_hours * 3600,
+        path="/",
     )
     assert issued.csrf_token is not None and issued.expires_at is not None
     return LoginOut(
-        account=AccountOut.model_validate(account), csrf_token=issued.csrf_token,
+        account=AccountOut.model_validate(account),
+        csrf_token=issued.csrf_token,
         expires_at=issued.expires_at,
     )
 
@@ -61,8 +67,9 @@ def my_tokens(session: Tx, actor: CurrentActor) -> list[object]:
 def create_token(body: TokenIn, session: Tx, actor: CurrentActor) -> TokenCreated:
     issued = accounts.create_token(session, actor, body.name, days=body.days)
     token = next(t for t in accounts.list_tokens(session, actor) if t.id == issued.id)
-    return TokenCreated.model_validate({**TokenOut.model_validate(token).model_dump(),
-                                        "token": issued.secret})
+    return TokenCreated.model_validate(
+        {**TokenOut.model_validate(token).model_dump(), "token": issued.secret}
+    )
 
 
 @router.delete("/auth/tokens/{token_id}", response_model=TokenOut)
@@ -78,7 +85,13 @@ def list_accounts(session: Tx, actor: CurrentActor) -> list[Account]:
 @router.post("/accounts", response_model=AccountOut, status_code=201)
 def create_account(body: AccountIn, session: Tx, actor: CurrentActor) -> Account:
     return accounts.create_account(
-        session, actor, username=body.username, password=body.password, role=body.role,
-        display_name=body.display_name, provider_id=body.provider_id,
-        province_code=body.province_code, reason=body.reason,
+        session,
+        actor,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        display_name=body.display_name,
+        provider_id=body.provider_id,
+        province_code=body.province_code,
+        reason=body.reason,
     )

@@ -13,7 +13,9 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 
 @router.get("", response_model=list[AuditEventOut])
 def audit_events(
-    session: Tx, actor: CurrentActor, object_id: str | None = None,
+    session: Tx,
+    actor: CurrentActor,
+    object_id: str | None = None,
     limit: int = Query(default=100, ge=1, le=1000),
 ) -> list[AuditEvent]:
     return visible_events(session, actor, object_id=object_id, limit=limit)

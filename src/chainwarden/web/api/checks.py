@@ -26,7 +26,11 @@ def list_campaigns(session: Tx, actor: CurrentActor) -> list[CheckCampaign]:
 @router.post("", response_model=CampaignOut, status_code=201)
 def open_campaign(body: CampaignIn, session: Tx, actor: CurrentActor) -> CheckCampaign:
     return rules.open_campaign(
-        session, actor, title=body.title, opens_on=body.opens_on, closes_on=body.closes_on,
+        session,
+        actor,
+        title=body.title,
+        opens_on=body.opens_on,
+        closes_on=body.closes_on,
         province_code=body.province_code,
     )
 
@@ -38,12 +42,22 @@ def get_campaign(campaign_id: str, session: Tx, actor: CurrentActor) -> CheckCam
 
 @router.post("/{campaign_id}/responses", response_model=CheckResponseOut, status_code=201)
 def respond(
-    campaign_id: str, body: CheckResponseIn, session: Tx, actor: CurrentActor,
-    calendar: Calendar, clock: Clock,
+    campaign_id: str,
+    body: CheckResponseIn,
+    session: Tx,
+    actor: CurrentActor,
+    calendar: Calendar,
+    clock: Clock,
 ) -> CheckResponse:
     return rules.respond(
-        session, actor, calendar, campaign_id, body.filing_id, updates=body.updates,
-        note=body.note, now=clock(),
+        session,
+        actor,
+        calendar,
+        campaign_id,
+        body.filing_id,
+        updates=body.updates,
+        note=body.note,
+        now=clock(),
     )
 
 
@@ -52,7 +66,9 @@ def outstanding(campaign_id: str, session: Tx, actor: CurrentActor) -> list[Outs
     """Filed services that have not responded within the window."""
     return [
         OutstandingOut(
-            filing_id=o.filing.id, number=o.filing.number, service_name=o.filing.service.name,
+            filing_id=o.filing.id,
+            number=o.filing.number,
+            service_name=o.filing.service.name,
             provider_id=o.filing.provider_id,
             late_response_at=o.response.submitted_at if o.response else None,
         )

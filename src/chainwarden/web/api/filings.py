@@ -26,8 +26,11 @@ router = APIRouter(prefix="/filings", tags=["filings"])
 
 @router.get("", response_model=list[FilingOut])
 def list_filings(
-    session: Tx, actor: CurrentActor, state: FilingState | None = None,
-    province: str | None = None, provider_id: str | None = None,
+    session: Tx,
+    actor: CurrentActor,
+    state: FilingState | None = None,
+    province: str | None = None,
+    provider_id: str | None = None,
 ) -> list[Filing]:
     return rules.list_filings(
         session, actor, state=state, province_code=province, provider_id=provider_id
@@ -89,21 +92,40 @@ def refuse(
 
 @router.post("/{filing_id}/changes", response_model=FilingChangeOut, status_code=201)
 def submit_change(
-    filing_id: str, body: ChangeIn, session: Tx, actor: CurrentActor, calendar: Calendar,
+    filing_id: str,
+    body: ChangeIn,
+    session: Tx,
+    actor: CurrentActor,
+    calendar: Calendar,
     clock: Clock,
 ) -> FilingChange:
     return rules.submit_change(
-        session, actor, calendar, filing_id, change_date=body.change_date, values=body.values,
-        reason=body.reason, now=clock(),
+        session,
+        actor,
+        calendar,
+        filing_id,
+        change_date=body.change_date,
+        values=body.values,
+        reason=body.reason,
+        now=clock(),
     )
 
 
 @router.post("/{filing_id}/cancellation", response_model=FilingOut)
 def cancel(
-    filing_id: str, body: CancellationIn, session: Tx, actor: CurrentActor, calendar: Calendar,
+    filing_id: str,
+    body: CancellationIn,
+    session: Tx,
+    actor: CurrentActor,
+    calendar: Calendar,
     clock: Clock,
 ) -> Filing:
     return rules.cancel(
-        session, actor, calendar, filing_id, termination_date=body.termination_date,
-        arrangements=body.arrangements, now=clock(),
+        session,
+        actor,
+        calendar,
+        filing_id,
+        termination_date=body.termination_date,
+        arrangements=body.arrangements,
+        now=clock(),
     )

@@ -28,7 +28,9 @@ def lookup(number: str, session: Tx) -> public.RegistryEntry:
     entry = public.lookup_number(session, number)
     if entry is None:
         raise RegistryError(
-            "not_registered", f"备案编号 {number} 未在公开名录中", f"{number} is not in the registry",
+            "not_registered",
+            f"备案编号 {number} 未在公开名录中",
+            f"{number} is not in the registry",
             kind="not_found",
         )
     return entry
