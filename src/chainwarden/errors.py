@@ -6,13 +6,13 @@ the CLI into one line on stderr.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 
 class ChainwardenError(Exception):
     # What kind of failure this is, independent of any transport: invalid input, a missing
     # object, a state conflict, a refused permission or a missing identity.
-    kind: ClassVar[str] = "invalid"
+    kind: str = "invalid"
 
     def __init__(
         self, code: str, zh: str, en: str, *, kind: str | None = None, **extra: Any

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, not_found
@@ -336,7 +336,7 @@ def cancel(
     return filing
 
 
-def scoped(query: Select[tuple[Filing]], actor: Actor) -> Select[tuple[Filing]]:
+def scoped(query: Select[Any], actor: Actor) -> Select[Any]:
     """Restrict a filing query to what the actor may see."""
     if actor.sees_everything:
         return query
@@ -344,7 +344,7 @@ def scoped(query: Select[tuple[Filing]], actor: Actor) -> Select[tuple[Filing]]:
         return query.where(Filing.province_code == actor.province_code)
     if actor.is_provider:
         return query.where(Filing.provider_id == actor.provider_id)
-    return query.where(False)
+    return query.where(false())
 
 
 def list_filings(
