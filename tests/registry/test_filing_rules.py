@@ -13,6 +13,7 @@ from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, FilingState
 from chainwarden.registry.numbers import parse_filing_number
 from chainwarden.workdays import WorkingCalendar, YearNotCovered
+
 from support.world import at, make_world, new_filing
 
 CAL = WorkingCalendar()

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from chainwarden.accounts import service as accounts
-from chainwarden.registry import filings
+from chainwarden.registry import checks, filings
+from chainwarden.registry.models import Filing
 from chainwarden.store import Database
 from chainwarden.web.app import create_app
 from chainwarden.workdays import WorkingCalendar
+
 from support.world import at, make_world, new_filing
 
 ROLES = [
@@ -57,6 +59,14 @@ def build_seed(path: Path) -> Seeded:
                 filings.submit(s, actor, cal, filing_id, at("2026-03-03"))
                 seeded.ids[f"{prefix}_{state}"] = filing_id
             filings.approve(s, world.cac, seeded.ids[f"{prefix}_filed"], at("2026-03-20"))
+        seeded.ids["bj_service"] = s.get_one(Filing, seeded.ids["bj_filed"]).service_id
+        seeded.ids["bj_check"] = checks.open_campaign(
+            s,
+            world.bj_regulator,
+            title="北京查验",
+            opens_on=date(2026, 3, 25),
+            closes_on=date(2026, 4, 30),
+        ).id
     db.dispose()
     return seeded
 

@@ -91,6 +91,26 @@ TABLE = [
         {"title": "查验", "opens_on": "2026-04-01", "closes_on": "2026-04-30"},
         "401 403 403 403 201 201 201 403",
     ),
+    ("GET", "/api/v1/services/{bj_service}", None, "401 200 200 404 200 404 200 200"),
+    ("GET", "/api/v1/checks/{bj_check}", None, "401 200 200 404 200 404 200 200"),
+    ("GET", "/api/v1/checks/{bj_check}/outstanding", None, "401 403 403 404 200 404 200 200"),
+    (
+        "POST",
+        "/api/v1/checks/{bj_check}/responses",
+        {"filing_id": "{bj_filed}", "note": "无变化"},
+        "401 201 403 404 403 404 403 403",
+    ),
+    (
+        "POST",
+        "/api/v1/accounts",
+        {
+            "username": "new-reviewer",
+            "password": "long enough pw",
+            "role": "provider_reviewer",
+            "provider_id": "{beijing}",
+        },
+        "401 201 403 403 403 403 403 201",
+    ),
     ("GET", "/api/v1/accounts", None, "401 200 403 200 403 403 403 200"),
     ("GET", "/api/v1/audit", None, "401 200 403 200 200 200 200 200"),
     ("GET", "/api/v1/registry", None, "200 200 200 200 200 200 200 200"),
@@ -114,6 +134,8 @@ CASES = [
 
 @pytest.mark.parametrize(("method", "path", "body", "role", "status"), CASES)
 def test_endpoint_access(client, seeded, method, path, body, role, status):
+    if body:
+        body = {k: v.format(**seeded.ids) if isinstance(v, str) else v for k, v in body.items()}
     response = client.request(
         method, path.format(**seeded.ids), json=body, headers=auth(seeded, role)
     )
@@ -132,6 +154,9 @@ LISTS = [
     ("/api/v1/filings", "sh_provider", {"sh_draft"}, {"bj_draft", "bj_submitted"}),
     ("/api/v1/filings", "bj_regulator", {"bj_submitted"}, {"sh_submitted"}),
     ("/api/v1/filings", "cac", {"bj_submitted", "sh_submitted"}, set()),
+    ("/api/v1/checks", "bj_provider", {"bj_check"}, set()),
+    ("/api/v1/checks", "sh_provider", set(), {"bj_check"}),
+    ("/api/v1/checks", "sh_regulator", set(), {"bj_check"}),
 ]
 
 

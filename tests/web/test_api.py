@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from chainwarden.registry.numbers import parse_filing_number
+
 from support.api import auth
 from support.world import PASSWORD
 
-from chainwarden.registry.numbers import parse_filing_number
-
 SERVICE = {
-    "name": "新服务", "category": "存证", "form": "app", "address": "com.example.app",
-    "application_field": "供应链", "chain_type": "private", "platform": "ChainMaker",
-    "node_count": 3, "started_on": "2026-03-20", "server_addresses": ["192.0.2.1"],
+    "name": "新服务",
+    "category": "存证",
+    "form": "app",
+    "address": "com.example.app",
+    "application_field": "供应链",
+    "chain_type": "private",
+    "platform": "ChainMaker",
+    "node_count": 3,
+    "started_on": "2026-03-20",
+    "server_addresses": ["192.0.2.1"],
 }
 
 
@@ -69,7 +76,8 @@ def test_tokens_are_created_listed_and_revoked_by_their_owner(client, seeded):
 def test_invalid_body_is_a_problem_naming_the_field(client, seeded):
     response = client.post(
         f"/api/v1/providers/{seeded.ids['beijing']}/services",
-        json={**SERVICE, "node_count": 0}, headers=auth(seeded, "bj_provider"),
+        json={**SERVICE, "node_count": 0},
+        headers=auth(seeded, "bj_provider"),
     )
     assert response.status_code == 422
     assert "node_count" in response.json()["detail"]
@@ -78,9 +86,15 @@ def test_invalid_body_is_a_problem_naming_the_field(client, seeded):
 def test_bad_uscc_is_refused_with_the_reason(client, seeded):
     response = client.post(
         "/api/v1/providers",
-        json={"name": "X", "uscc": "91350100M000100Y44", "kind": "entity", "region_code": "350102",
-              "legal_representative": "甲", "responsible_person": "乙",
-              "contact_phone": "13800138000"},
+        json={
+            "name": "X",
+            "uscc": "91350100M000100Y44",
+            "kind": "entity",
+            "region_code": "350102",
+            "legal_representative": "甲",
+            "responsible_person": "乙",
+            "contact_phone": "13800138000",
+        },
         headers=auth(seeded, "admin"),
     )
     assert response.status_code == 422
@@ -103,8 +117,10 @@ def test_filing_flow_from_service_to_public_registry(client, seeded):
     assert public["service_name"] == "新服务"
     assert client.get("/api/v1/registry", params={"q": "新服务"}).json()[0]["number"] == number
     assert client.get("/api/v1/registry", params={"province": "沪"}).json() != []
-    assert all(e["province_code"] == "31" for e in client.get(
-        "/api/v1/registry", params={"province": "上海"}).json())
+    assert all(
+        e["province_code"] == "31"
+        for e in client.get("/api/v1/registry", params={"province": "上海"}).json()
+    )
     history = client.get(f"/api/v1/filings/{draft['id']}/history", headers=provider).json()
     assert [e["action"] for e in history] == ["filing.submit", "filing.approve"]
 
@@ -130,7 +146,8 @@ def test_cancellation_too_soon_names_the_earliest_date(client, seeded):
 def test_a_deadline_in_an_uncovered_year_is_a_503_naming_the_year(client, seeded):
     response = client.post(
         f"/api/v1/providers/{seeded.ids['beijing']}/services",
-        json={**SERVICE, "started_on": "2026-12-28"}, headers=auth(seeded, "bj_provider"),
+        json={**SERVICE, "started_on": "2026-12-28"},
+        headers=auth(seeded, "bj_provider"),
     )
     assert response.status_code == 503
     assert "2027" in response.json()["message"]["zh"]
@@ -159,7 +176,8 @@ def test_regular_check_lists_who_did_not_respond_in_time(client, seeded):
     # Shanghai's filing is outside a Beijing campaign.
     other = client.post(
         f"/api/v1/checks/{campaign['id']}/responses",
-        json={"filing_id": seeded.ids["sh_filed"]}, headers=auth(seeded, "sh_provider"),
+        json={"filing_id": seeded.ids["sh_filed"]},
+        headers=auth(seeded, "sh_provider"),
     )
     assert other.status_code == 404
 
