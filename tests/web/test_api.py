@@ -187,3 +187,28 @@ def test_public_registry_page_lists_filed_services(client):
     assert page.status_code == 200
     assert "区块链信息服务备案公示" in page.text and "filed" in page.text
     assert "草稿" not in page.text  # drafts are never public
+
+
+def test_wrongly_typed_values_are_refused_by_field(client, seeded):
+    path = f"/api/v1/filings/{seeded.ids['bj_draft']}"
+    provider = auth(seeded, "bj_provider")
+    for values, field in [
+        ({"node_count": "many"}, "node_count"),
+        ({"started_on": "2026-13-01"}, "started_on"),
+        ({"server_addresses": "192.0.2.1"}, "server_addresses"),
+        ({"colour": "red"}, "colour"),
+    ]:
+        response = client.patch(path, json=values, headers=provider)
+        assert response.status_code == 422, values
+        assert field in response.json()["message"]["en"]
+    ok = client.patch(path, json={"started_on": "2026-03-09"}, headers=provider)
+    assert ok.json()["service"]["started_on"] == "2026-03-09"
+    assert ok.json()["filing_due"] == "2026-03-23"  # the filing deadline follows the start date
+
+
+def test_public_entry_page(client, seeded):
+    number = client.get("/api/v1/registry").json()[0]["number"]
+    page = client.get(f"/registry/{number}")
+    assert page.status_code == 200 and number in page.text
+    missing = client.get("/registry/京网信备11010826000000010016号")
+    assert missing.status_code == 404

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date
-from typing import Any
+from functools import cache
+from typing import Any, get_type_hints
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
+from stdnum.exceptions import InvalidChecksum, InvalidLength
+from stdnum.exceptions import ValidationError as NumberError
 
 from chainwarden.accounts.access import Actor, Role, not_found
 from chainwarden.audit import record
@@ -38,7 +41,7 @@ def validate_uscc(value: str) -> str:
         zh, en = "长度应为18位", "must be 18 characters long"
     except InvalidChecksum:
         zh, en = "校验码不正确", "has a wrong check character"
-    except ValidationError:
+    except NumberError:
         zh, en = (
             "含有不允许的字符或结构不正确",
             "has characters or a structure GB 32100 does not allow",
@@ -99,8 +102,31 @@ class ProviderInfo:
 EDITABLE_PROVIDER_FIELDS = frozenset(f.name for f in fields(ProviderInfo) if f.name not in {"uscc"})
 
 
+@cache
+def _adapter(cls: type, name: str) -> TypeAdapter[Any]:
+    return TypeAdapter(get_type_hints(cls)[name])
+
+
+def _typed(values: dict[str, Any], cls: type) -> dict[str, Any]:
+    """Coerce each value to its field's type (e.g. "2026-03-02" to a date), or say which field
+    is wrong: values arriving from JSON must never reach the rules untyped."""
+    typed = {}
+    for name, value in values.items():
+        try:
+            typed[name] = _adapter(cls, name).validate_python(value)
+        except ValidationError as exc:
+            problem = exc.errors()[0]["msg"]
+            raise RegistryError(
+                "invalid_value",
+                f"字段 {name} 的值无效：{problem}",
+                f"{name}: {problem}",
+                field=name,
+            ) from None
+    return typed
+
+
 def _checked_provider_values(values: dict[str, Any]) -> dict[str, Any]:
-    checked = dict(values)
+    checked = _typed(values, ProviderInfo)
     for name in ("name", "legal_representative", "responsible_person"):
         if name in checked:
             checked[name] = _required(name, checked[name])
@@ -223,7 +249,7 @@ SERVICE_FIELDS = frozenset(f.name for f in fields(ServiceInfo))
 
 
 def checked_service_values(values: dict[str, Any]) -> dict[str, Any]:
-    checked = dict(values)
+    checked = _typed(values, ServiceInfo)
     for name in ("name", "category", "address", "application_field", "platform"):
         if name in checked:
             checked[name] = _required(name, checked[name])
