@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from chainwarden.accounts import SYSTEM
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
 from chainwarden.errors import ChainwardenError
 from chainwarden.workdays import WorkingCalendar, parse_schedule
@@ -40,7 +41,7 @@ def import_(
     try:
         schedule = parse_schedule(text, file.name)
         with open_database().session() as session:
-            import_schedule(session, schedule, "cli")
+            import_schedule(session, schedule, SYSTEM)
     except ChainwardenError as exc:
         fail(exc.line())
     err_console.print(

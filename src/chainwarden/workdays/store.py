@@ -8,6 +8,8 @@ from datetime import date
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from chainwarden.accounts.access import Actor, Role
+from chainwarden.audit import record
 from chainwarden.workdays.calendar import WorkingCalendar, YearSchedule
 from chainwarden.workdays.models import CalendarDay, CalendarYear
 
@@ -28,13 +30,26 @@ def load_calendar(session: Session) -> WorkingCalendar:
     )
 
 
-def import_schedule(session: Session, schedule: YearSchedule, actor_name: str) -> None:
+def import_schedule(session: Session, schedule: YearSchedule, actor: Actor) -> None:
     """Store a year's schedule, replacing an earlier import of the same year."""
+    actor.require(Role.ADMIN)
     session.execute(delete(CalendarDay).where(CalendarDay.year == schedule.year))
     session.execute(delete(CalendarYear).where(CalendarYear.year == schedule.year))
-    session.add(CalendarYear(year=schedule.year, source=schedule.source, imported_by=actor_name))
+    session.add(CalendarYear(year=schedule.year, source=schedule.source, imported_by=actor.name))
     session.flush()
     for kind, days in (("holiday", schedule.holidays), ("workday", schedule.workdays)):
         session.add_all(
             CalendarDay(day=d, year=schedule.year, kind=kind, name=name) for d, name in days.items()
         )
+    record(
+        session,
+        actor,
+        "calendar.import",
+        "calendar_year",
+        str(schedule.year),
+        details={
+            "source": schedule.source,
+            "holidays": len(schedule.holidays),
+            "workdays": len(schedule.workdays),
+        },
+    )

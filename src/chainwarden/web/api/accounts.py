@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from chainwarden.accounts import service as accounts
-from chainwarden.accounts.models import Account
+from chainwarden.accounts.models import Account, ApiToken
 from chainwarden.settings import get_settings
 from chainwarden.web.deps import SESSION_COOKIE, CurrentActor, Tx
 from chainwarden.web.schemas import (
@@ -66,10 +66,8 @@ def my_tokens(session: Tx, actor: CurrentActor) -> list[object]:
 @router.post("/auth/tokens", response_model=TokenCreated, status_code=201)
 def create_token(body: TokenIn, session: Tx, actor: CurrentActor) -> TokenCreated:
     issued = accounts.create_token(session, actor, body.name, days=body.days)
-    token = next(t for t in accounts.list_tokens(session, actor) if t.id == issued.id)
-    return TokenCreated.model_validate(
-        {**TokenOut.model_validate(token).model_dump(), "token": issued.secret}
-    )
+    token = TokenOut.model_validate(session.get_one(ApiToken, issued.id))
+    return TokenCreated(**token.model_dump(), token=issued.secret)
 
 
 @router.delete("/auth/tokens/{token_id}", response_model=TokenOut)
