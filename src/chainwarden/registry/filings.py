@@ -93,6 +93,21 @@ def get_filing(session: Session, actor: Actor, filing_id: str) -> Filing:
     return filing
 
 
+def _provider_action(
+    session: Session,
+    actor: Actor,
+    filing_id: str,
+    states: tuple[FilingState, ...],
+    doing: tuple[str, str],
+) -> Filing:
+    """The filing, if the actor is its provider's admin and it is in one of ``states``."""
+    filing = get_filing(session, actor, filing_id)
+    actor.require_provider_admin_of(filing.provider_id)
+    if filing.state not in states:
+        raise _wrong_state(filing, *doing)
+    return filing
+
+
 def edit_draft(
     session: Session,
     actor: Actor,
@@ -101,12 +116,13 @@ def edit_draft(
     values: dict[str, Any],
 ) -> Filing:
     """Complete or correct a filing's service information before (re)submission."""
-    filing = get_filing(session, actor, filing_id)
-    actor.require_provider_admin_of(filing.provider_id)
-    if filing.state not in EDITABLE:
-        raise _wrong_state(
-            filing, "直接修改（已备案的请提交变更）", "edited (file a change instead)"
-        )
+    filing = _provider_action(
+        session,
+        actor,
+        filing_id,
+        EDITABLE,
+        ("直接修改（已备案的请提交变更）", "edited (file a change instead)"),
+    )
     diff = apply_service_values(filing.service, values)
     if "started_on" in diff:
         filing.filing_due = deadlines.filing_due(calendar, filing.service.started_on)
@@ -121,10 +137,7 @@ def submit(
     filing_id: str,
     now: datetime | None = None,
 ) -> Filing:
-    filing = get_filing(session, actor, filing_id)
-    actor.require_provider_admin_of(filing.provider_id)
-    if filing.state not in EDITABLE:
-        raise _wrong_state(filing, "提交", "submitted")
+    filing = _provider_action(session, actor, filing_id, EDITABLE, ("提交", "submitted"))
     now = now or utcnow()
     today = deadlines.local_date(now)
     if filing.first_submitted_at is None:
@@ -237,10 +250,7 @@ def submit_change(
     now: datetime | None = None,
 ) -> FilingChange:
     """Record a change of a filed service; more than 5 wd after the change it is flagged late."""
-    filing = get_filing(session, actor, filing_id)
-    actor.require_provider_admin_of(filing.provider_id)
-    if filing.state != FilingState.FILED:
-        raise _wrong_state(filing, "变更", "changed")
+    filing = _provider_action(session, actor, filing_id, (FilingState.FILED,), ("变更", "changed"))
     reason = require_reason(reason)
     now = now or utcnow()
     if change_date > deadlines.local_date(now):
@@ -299,10 +309,9 @@ def cancel(
     now: datetime | None = None,
 ) -> Filing:
     """Cancel a filing because the service ends; needs 30 wd notice (Art. 11)."""
-    filing = get_filing(session, actor, filing_id)
-    actor.require_provider_admin_of(filing.provider_id)
-    if filing.state != FilingState.FILED:
-        raise _wrong_state(filing, "注销", "cancelled")
+    filing = _provider_action(
+        session, actor, filing_id, (FilingState.FILED,), ("注销", "cancelled")
+    )
     if not arrangements or not arrangements.strip():
         raise RegistryError(
             "arrangements_required",

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from chainwarden.errors import ChainwardenError
@@ -90,6 +91,18 @@ def _http(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, f"http_{exc.status_code}", zh, detail, exc.headers)
 
 
+def _integrity(_request: Request, exc: Exception) -> JSONResponse:
+    # Two requests raced for the same unique value (a serial number, a username); nothing was
+    # written, and repeating the request resolves it.
+    log.warning("integrity conflict: %s", exc)
+    return problem(
+        409,
+        "concurrent_change",
+        "数据刚被其他请求修改，请重试",
+        "A concurrent change collided; retry",
+    )
+
+
 def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "internal", "服务器内部错误，已记录", "Internal error; it has been logged")
@@ -99,4 +112,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(ChainwardenError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
+    app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(Exception, _unexpected)

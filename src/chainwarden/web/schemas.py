@@ -231,24 +231,6 @@ class OutstandingOut(BaseModel):
     late_response_at: datetime | None
 
 
-# --- public registry ---
-
-
-class RegistryEntryOut(Out):
-    number: str
-    service_name: str
-    provider_name: str
-    provider_kind: str
-    province_code: str
-    province_name: str
-    form: str
-    address: str
-    application_field: str
-    state: str
-    filed_on: date
-    termination_date: date | None
-
-
 class AuditEventOut(Out):
     id: str
     at: datetime

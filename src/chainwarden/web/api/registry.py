@@ -7,12 +7,11 @@ from fastapi import APIRouter, Query
 from chainwarden.registry import public
 from chainwarden.registry.errors import RegistryError
 from chainwarden.web.deps import Tx
-from chainwarden.web.schemas import RegistryEntryOut
 
 router = APIRouter(prefix="/registry", tags=["public registry"])
 
 
-@router.get("", response_model=list[RegistryEntryOut])
+@router.get("", response_model=list[public.RegistryEntry])
 def search(
     session: Tx,
     q: str | None = Query(default=None, max_length=100, description="name or filing number"),
@@ -23,7 +22,7 @@ def search(
     return public.search(session, q, province_query=province, limit=limit, offset=offset)
 
 
-@router.get("/{number}", response_model=RegistryEntryOut)
+@router.get("/{number}", response_model=public.RegistryEntry)
 def lookup(number: str, session: Tx) -> public.RegistryEntry:
     entry = public.lookup_number(session, number)
     if entry is None:
