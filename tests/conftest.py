@@ -21,7 +21,7 @@ REQUIRE_POSTGRES = os.environ.get("CHAINWARDEN_REQUIRE_POSTGRES") == "1"
 def postgres_database() -> Iterator[Database]:
     """A throw-away database on the PostgreSQL server, migrated once for the whole run."""
     server = make_url(POSTGRES_URL)
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
     name = f"chainwarden_test_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
