@@ -29,6 +29,20 @@ ROLES = [
 ]
 
 
+SERVICE = {
+    "name": "新服务",
+    "category": "存证",
+    "form": "app",
+    "address": "com.example.app",
+    "application_field": "供应链",
+    "chain_type": "private",
+    "platform": "ChainMaker",
+    "node_count": 3,
+    "started_on": "2026-03-20",
+    "server_addresses": ["192.0.2.1"],
+}
+
+
 @dataclass
 class Seeded:
     path: Path

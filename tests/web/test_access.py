@@ -7,33 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from support.api import auth
+from support.api import ROLES, SERVICE, auth
 
 ANON = None
 # Column order of the expectation strings below.
-COLUMNS = [
-    ANON,
-    "bj_provider",
-    "bj_reviewer",
-    "sh_provider",
-    "bj_regulator",
-    "sh_regulator",
-    "cac",
-    "admin",
-]
+COLUMNS = [ANON, *ROLES]
 
-SERVICE = {
-    "name": "新服务",
-    "category": "存证",
-    "form": "app",
-    "address": "com.example.app",
-    "application_field": "供应链",
-    "chain_type": "private",
-    "platform": "ChainMaker",
-    "node_count": 3,
-    "started_on": "2026-03-02",
-    "server_addresses": ["192.0.2.1"],
-}
 PROVIDER = {
     "name": "新机构",
     "uscc": "91350100M000100Y43",

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from chainwarden.registry.numbers import parse_filing_number
 
-from support.api import auth
+from support.api import SERVICE, auth
 from support.world import PASSWORD
-
-SERVICE = {
-    "name": "新服务",
-    "category": "存证",
-    "form": "app",
-    "address": "com.example.app",
-    "application_field": "供应链",
-    "chain_type": "private",
-    "platform": "ChainMaker",
-    "node_count": 3,
-    "started_on": "2026-03-20",
-    "server_addresses": ["192.0.2.1"],
-}
 
 
 def login(client, username):

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Select, false
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from chainwarden.errors import ChainwardenError
 
@@ -77,6 +81,24 @@ class Actor:
         ):
             return
         raise denied()
+
+
+def restrict(
+    query: Select[Any],
+    actor: Actor,
+    *,
+    provider: SQLCoreOperations[Any],
+    province: SQLCoreOperations[Any],
+) -> Select[Any]:
+    """Narrow a query to the rows the actor may see, given the columns holding each row's
+    provider organisation and province."""
+    if actor.sees_everything:
+        return query
+    if actor.is_regulator:
+        return query.where(province == actor.province_code)
+    if actor.is_provider:
+        return query.where(provider == actor.provider_id)
+    return query.where(false())
 
 
 SYSTEM = Actor(id=None, name="system", role=Role.SYSTEM)

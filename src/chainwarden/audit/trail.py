@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts.access import Actor, Role
+from chainwarden.accounts.access import Actor, Role, restrict
 from chainwarden.audit.models import AuditEvent
 from chainwarden.store.base import utcnow
 
@@ -59,9 +59,7 @@ def visible_events(
     query = select(AuditEvent).order_by(AuditEvent.at.desc()).limit(limit)
     if object_id:
         query = query.where(AuditEvent.object_id == object_id)
-    if not actor.sees_everything:
-        if actor.is_regulator:
-            query = query.where(AuditEvent.province_code == actor.province_code)
-        else:
-            query = query.where(AuditEvent.provider_id == actor.provider_id)
+    query = restrict(
+        query, actor, provider=AuditEvent.provider_id, province=AuditEvent.province_code
+    )
     return list(session.scalars(query))

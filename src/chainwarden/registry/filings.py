@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, false, func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts.access import Actor, Role, not_found
+from chainwarden.accounts.access import Actor, Role, not_found, restrict
 from chainwarden.audit import record
 from chainwarden.registry import deadlines
 from chainwarden.registry.errors import RegistryError
@@ -347,13 +347,7 @@ def cancel(
 
 def scoped(query: Select[Any], actor: Actor) -> Select[Any]:
     """Restrict a filing query to what the actor may see."""
-    if actor.sees_everything:
-        return query
-    if actor.is_regulator:
-        return query.where(Filing.province_code == actor.province_code)
-    if actor.is_provider:
-        return query.where(Filing.provider_id == actor.provider_id)
-    return query.where(false())
+    return restrict(query, actor, provider=Filing.provider_id, province=Filing.province_code)
 
 
 def list_filings(

@@ -15,7 +15,7 @@ from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidLength
 from stdnum.exceptions import ValidationError as NumberError
 
-from chainwarden.accounts.access import Actor, Role, not_found
+from chainwarden.accounts.access import Actor, Role, not_found, restrict
 from chainwarden.audit import record
 from chainwarden.registry.errors import RegistryError
 from chainwarden.registry.models import (
@@ -181,13 +181,7 @@ def get_provider(session: Session, actor: Actor, provider_id: str) -> Provider:
 
 def list_providers(session: Session, actor: Actor) -> list[Provider]:
     query = select(Provider).order_by(Provider.name)
-    if not actor.sees_everything:
-        if actor.is_regulator:
-            query = query.where(Provider.province_code == actor.province_code)
-        elif actor.is_provider:
-            query = query.where(Provider.id == actor.provider_id)
-        else:
-            return []
+    query = restrict(query, actor, provider=Provider.id, province=Provider.province_code)
     return list(session.scalars(query))
 
 
@@ -336,13 +330,7 @@ def list_services(session: Session, actor: Actor, provider_id: str | None = None
     query = select(Service).join(Provider).order_by(Provider.name, Service.sequence)
     if provider_id:
         query = query.where(Service.provider_id == provider_id)
-    if not actor.sees_everything:
-        if actor.is_regulator:
-            query = query.where(Provider.province_code == actor.province_code)
-        elif actor.is_provider:
-            query = query.where(Service.provider_id == actor.provider_id)
-        else:
-            return []
+    query = restrict(query, actor, provider=Service.provider_id, province=Provider.province_code)
     return list(session.scalars(query))
 
 
