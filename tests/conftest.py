@@ -68,3 +68,23 @@ def db(
         database = request.getfixturevalue("postgres_database")
         _truncate(database)
         yield database
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Tests never read or create a key file in the working folder."""
+    from chainwarden.keys import forget_cached
+    from chainwarden.settings import get_settings
+
+    path = tmp_path_factory.mktemp("keys") / "chainwarden.keys"
+    previous = os.environ.get("CHAINWARDEN_KEY_FILE")
+    os.environ["CHAINWARDEN_KEY_FILE"] = str(path)
+    get_settings.cache_clear()
+    forget_cached()
+    yield
+    if previous is None:
+        os.environ.pop("CHAINWARDEN_KEY_FILE", None)
+    else:
+        os.environ["CHAINWARDEN_KEY_FILE"] = previous
+    get_settings.cache_clear()
+    forget_cached()

@@ -20,6 +20,9 @@ class Settings(BaseSettings):
     # Cookies are marked Secure when the system is served over HTTPS.
     secure_cookies: bool = False
     session_hours: int = 12
+    # AES-GCM data keys and the look-up key; created on first use (keep it apart from backups
+    # of the database).
+    key_file: str = "chainwarden.keys"
 
 
 @lru_cache
