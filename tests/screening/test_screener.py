@@ -70,7 +70,8 @@ def test_context_discounts_rule_evidence_without_a_model(rules: Screener) -> Non
 def test_batch_equals_one_by_one(trained: tuple[Screener, Path]) -> None:
     screener, _ = trained
     texts = ["保本保息", "", "pump now", "今天天气不错", "x" * 500, "出U 秒到"]
-    assert screener.screen_many(texts) == [screener.screen(t) for t in texts]
+    batch = [r.to_dict() for r in screener.screen_many(texts)]
+    assert batch == [screener.screen(t).to_dict() for t in texts]
 
 
 def test_model_round_trip_keeps_the_weights(

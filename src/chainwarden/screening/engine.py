@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -12,6 +11,7 @@ from typing import Any
 
 import ahocorasick_rs
 import numpy as np
+import numpy.typing as npt
 
 from chainwarden.screening.errors import ScreeningError
 from chainwarden.screening.lexicon import (
@@ -23,15 +23,15 @@ from chainwarden.screening.lexicon import (
     read_lexicon,
 )
 from chainwarden.screening.model import (
-    MARK,
     PACKAGED,
     Batch,
     FloatArray,
+    IntArray,
     LinearModel,
     load_model,
 )
 from chainwarden.screening.normalise import Normalised, Normaliser
-from chainwarden.screening.rules import RULES, PatternRule
+from chainwarden.screening.rules import LONG_TOKEN, RULES, PatternRule
 
 ALLOWED_LABELS = ("tech", "news", "warning", "other")
 GRAY = "gray"
@@ -132,28 +132,41 @@ class Thresholds:
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
+class _Source:
+    """Where evidence comes from: a lexicon line, a context cue line or a pattern rule."""
+
     rule: str
-    category: str  # a prohibited category, or "context:<kind>"
+    kind: int  # 0..5: a prohibited category; 6..11: a context kind
     weight: float
-    left_word: bool  # the pattern starts / ends with a Latin letter or digit:
-    right_word: bool  # a match must not sit inside a longer word
 
 
-@dataclass(slots=True)
-class _RawHit:
-    rule: str
-    category: str
-    weight: float
-    start: int  # in the normalised text
-    end: int
-
-
+N_CAT = len(CATEGORIES)
+N_CTX = len(CONTEXT_KINDS)
+KINDS = (*CATEGORIES, *(f"context:{k}" for k in CONTEXT_KINDS))
 _SUFFIXES = ("s", "es", "ed", "ing", "er", "ers")
+_ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
 
 
 def _word(char: str) -> bool:
     return char.isascii() and char.isalnum()
+
+
+def _word_codes(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    word: npt.NDArray[np.bool_] = (codes < 128) & _ASCII_WORD[codes & 127]
+    return word
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The hits of a batch as arrays (one row per hit, grouped by nothing) and the features."""
+
+    doc: IntArray  # which text
+    source: IntArray  # index into ``Screener.sources``
+    start: IntArray  # [start, end) in the normalised text
+    end: IntArray
+    categories: FloatArray  # (texts, 6): noisy-OR of the rule weights per category
+    context: FloatArray  # (texts, 6): strongest cue per context kind
+    extras: FloatArray  # (texts, len(EXTRAS)): what the classifier sees
 
 
 class Screener:
@@ -171,22 +184,41 @@ class Screener:
         self.thresholds = thresholds or Thresholds()
         self.rules = tuple(rules)
         self.normaliser = Normaliser((s.variant, s.canonical) for s in lexicon.substitutions)
-        patterns: dict[str, list[_Entry]] = {}
-        for term in lexicon.terms:
-            self._add(
-                patterns,
-                term.term,
-                _Entry(f"lexicon:{term.source}", term.category, term.weight, False, False),
-            )
-        for cue in lexicon.cues:
-            self._add(
-                patterns,
-                cue.cue,
-                _Entry(f"context:{cue.source}", f"context:{cue.kind}", cue.weight, False, False),
-            )
-        self._patterns = list(patterns)
-        self._entries = [tuple(patterns[p]) for p in self._patterns]
-        self._automaton = ahocorasick_rs.AhoCorasick(self._patterns) if self._patterns else None
+        kind_index = {k: i for i, k in enumerate(KINDS)}
+        patterns: dict[str, list[int]] = {}
+        sources: list[_Source] = []
+        for rule, raw, kind, weight in [
+            *((f"lexicon:{t.source}", t.term, t.category, t.weight) for t in lexicon.terms),
+            *((f"context:{c.source}", c.cue, f"context:{c.kind}", c.weight) for c in lexicon.cues),
+        ]:
+            text = self.normaliser.normalise(raw).text.strip()
+            if text:
+                patterns.setdefault(text, []).append(len(sources))
+                sources.append(_Source(rule, kind_index[kind], weight))
+        # The sources of one pattern sit side by side, so that a match expands to a range.
+        texts = list(patterns)
+        order = [i for t in texts for i in patterns[t]]
+        first = np.cumsum([0] + [len(patterns[t]) for t in texts])[:-1]
+        self._pattern_first = np.asarray(first, dtype=np.int64)
+        self._pattern_count = np.array([len(patterns[t]) for t in texts], dtype=np.int64)
+        sources = [sources[i] for i in order]
+        self._first_rule_source = len(sources)
+        sources += [_Source(r.rule, kind_index[r.category], r.weight) for r in self.rules]
+        self.sources = tuple(sources)
+        self._source_kind = np.array([s.kind for s in sources], dtype=np.int64)
+        weights = np.array([s.weight for s in sources], dtype=np.float64)
+        self._source_weight = weights.astype(np.float32)
+        self._source_logmiss = np.log1p(-np.minimum(weights, 0.999))
+        self._left_word = np.array([_word(t[0]) for t in texts], dtype=bool)
+        self._right_word = np.array([_word(t[-1]) for t in texts], dtype=bool)
+        self._automaton = ahocorasick_rs.AhoCorasick(texts) if texts else None
+        anchors: dict[str, list[int]] = {}
+        for i, pattern_rule in enumerate(self.rules):
+            for anchor in pattern_rule.anchors:
+                anchors.setdefault(anchor, []).append(i)
+        self._anchor_rules = list(anchors.values())
+        self._anchors = ahocorasick_rs.AhoCorasick(list(anchors)) if anchors else None
+        self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
         if model is not None:
             self._label_index = {label: i for i, label in enumerate(model.labels)}
             missing = [label for label in (*CATEGORIES, GRAY) if label not in self._label_index]
@@ -197,13 +229,7 @@ class Screener:
                     f"the model lacks the labels {', '.join(missing)}",
                 )
             self._prohibited = np.array([self._label_index[c] for c in CATEGORIES])
-
-    def _add(self, patterns: dict[str, list[_Entry]], raw: str, entry: _Entry) -> None:
-        text = self.normaliser.normalise(raw).text.strip()
-        if not text:
-            return
-        entry = replace(entry, left_word=_word(text[0]), right_word=_word(text[-1]))
-        patterns.setdefault(text, []).append(entry)
+            self._gray = self._label_index[GRAY]
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -237,67 +263,166 @@ class Screener:
         return self.screen_many([text])[0]
 
     def screen_many(self, texts: Sequence[str]) -> list[ScreeningResult]:
+        """Screen a batch; much faster per text than one by one."""
+        if not texts:
+            return []
         normalised = self.normaliser.normalise_many(texts)
-        raw_hits, extras = self.evidence(normalised)
+        batch = Batch.of([n.text for n in normalised])
+        evidence = self.evidence(batch)
+        t = self.thresholds
         if self.model is not None:
-            probs = self.model.probabilities(Batch.of([n.text for n in normalised]), extras)
-            return [
-                self._decide_model(n, hits, p)
-                for n, hits, p in zip(normalised, raw_hits, probs, strict=True)
-            ]
-        return [self._decide_rules(n, hits) for n, hits in zip(normalised, raw_hits, strict=True)]
+            probs = self.model.probabilities(batch, evidence.extras)
+            per_category = probs[:, self._prohibited]
+            score = per_category.sum(axis=1)
+            gray = probs[:, self._gray]
+            flagged = (score >= t.review) | (gray >= t.gray)
+        else:
+            discount = np.prod(1.0 - evidence.context * _DISCOUNT, axis=1)
+            per_category = evidence.categories * discount[:, None]
+            score = per_category.max(axis=1)
+            gray = evidence.context[:, _GRAY_KINDS].max(axis=1)
+            flagged = (score >= t.review) | (
+                (gray >= t.gray) & (evidence.categories.max(axis=1) > 0)
+            )
+        decision = np.where(score >= t.block, 2, np.where(flagged, 1, 0))
+        hits = self._hits(normalised, evidence)
+        has_context = set(np.flatnonzero(evidence.context.any(axis=1)).tolist())
+        results = []
+        for i in range(len(normalised)):
+            verdict = _DECISIONS[decision[i]]
+            row = per_category[i]
+            categories: tuple[str, ...] = ()
+            if verdict is not Decision.PASS:
+                top = float(row.max())
+                if top >= 0.1:
+                    cut = max(0.1, top / 2)
+                    ranked = sorted(range(N_CAT), key=lambda c: -row[c])
+                    categories = tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
+            context: tuple[str, ...] = ()
+            if i in has_context:
+                context = tuple(
+                    k for k, v in zip(CONTEXT_KINDS, evidence.context[i], strict=True) if v > 0
+                )
+            results.append(
+                ScreeningResult(
+                    verdict,
+                    round(min(max(float(score[i]), 0.0), 1.0), 4),
+                    categories,
+                    hits.get(i, ()),
+                    None,
+                    dict(zip(CATEGORIES, row.tolist(), strict=True)),
+                    context,
+                )
+            )
+        return results
 
-    def evidence(self, normalised: Sequence[Normalised]) -> tuple[list[list[_RawHit]], FloatArray]:
-        """Lexicon, pattern and context hits of each text, and the extra features for the model."""
-        texts = [n.text for n in normalised]
-        starts: list[int] = []
-        pos = 1
-        for t in texts:
-            starts.append(pos)
-            pos += len(t) + 1
-        joined = MARK + MARK.join(texts)
-        hits: list[list[_RawHit]] = [[] for _ in texts]
-        if self._automaton is not None:
-            for index, s, e in self._automaton.find_matches_as_indexes(joined, overlapping=True):
-                for entry in self._entries[index]:
-                    if entry.left_word and _word(joined[s - 1]):
-                        continue
-                    if (
-                        entry.right_word
-                        and e < len(joined)
-                        and _word(joined[e])
-                        and not self._suffix(joined, e)
-                    ):
-                        continue
-                    doc = bisect_right(starts, s) - 1
-                    base = starts[doc]
-                    hits[doc].append(
-                        _RawHit(entry.rule, entry.category, entry.weight, s - base, e - base)
-                    )
-        for rule in self.rules:
-            for m in rule.pattern.finditer(joined):
-                s, e = m.span()
-                if e <= s:
-                    continue
-                doc = bisect_right(starts, s) - 1
-                base = starts[doc]
-                if e > base + len(texts[doc]):
-                    continue  # ran across into the next text
-                hits[doc].append(_RawHit(rule.rule, rule.category, rule.weight, s - base, e - base))
-        extras = np.zeros((len(texts), len(EXTRAS)), dtype=np.float32)
-        n_cat = len(CATEGORIES)
-        n_ctx = len(CONTEXT_KINDS)
-        for doc, doc_hits in enumerate(hits):
-            if doc_hits:
-                evidence, context = _weigh(doc_hits)
-                row = extras[doc]
-                row[:n_cat] = evidence
-                row[n_cat : n_cat + n_ctx] = context
-                top = max(evidence)
-                row[n_cat + n_ctx : n_cat + 2 * n_ctx] = [top * c for c in context]
-                row[-2] = top
-                row[-1] = sum(1 for v in evidence if v >= 0.5)
-        return hits, extras
+    def evidence(self, batch: Batch) -> Evidence:
+        """Lexicon, context and pattern hits of every text of a batch, and the model's features."""
+        joined = batch.joined
+        word = _word_codes(batch.codes)
+        docs, sources, starts, ends = [], [], [], []
+        found = (
+            self._automaton.find_matches_as_indexes(joined, overlapping=True)
+            if self._automaton
+            else []
+        )
+        if found:
+            table = np.array(found, dtype=np.int64)
+            pattern, s, e = table[:, 0], table[:, 1], table[:, 2]
+            ok = ~(self._left_word[pattern] & word[s - 1])
+            inside = e < len(joined)
+            right = self._right_word[pattern] & inside
+            right[right] &= word[e[right]]
+            for i in np.flatnonzero(right & ok):
+                if self._suffix(joined, int(e[i])):
+                    right[i] = False
+            ok &= ~right
+            pattern, s, e = pattern[ok], s[ok], e[ok]
+            counts = self._pattern_count[pattern]
+            take = np.repeat(np.arange(len(pattern)), counts)
+            offset = np.arange(len(take)) - np.repeat(np.cumsum(counts) - counts, counts)
+            sources.append(self._pattern_first[pattern][take] + offset)
+            starts.append(s[take])
+            ends.append(e[take])
+            docs.append(batch.doc_of[s[take]])
+        rule_docs = self._rule_candidates(batch, word)
+        rs: list[int] = []
+        rd: list[int] = []
+        r_start: list[int] = []
+        r_end: list[int] = []
+        for r, candidates in enumerate(rule_docs):
+            pattern_re = self.rules[r].pattern
+            for d in candidates:
+                base = int(batch.starts[d])
+                stop = int(batch.starts[d + 1]) - 1 if d + 1 < batch.size else len(joined)
+                for m in pattern_re.finditer(joined, base, stop):
+                    if m.end() > m.start():
+                        rs.append(self._first_rule_source + r)
+                        rd.append(d)
+                        r_start.append(m.start())
+                        r_end.append(m.end())
+        if rs:
+            sources.append(np.array(rs, dtype=np.int64))
+            docs.append(np.array(rd, dtype=np.int64))
+            starts.append(np.array(r_start, dtype=np.int64))
+            ends.append(np.array(r_end, dtype=np.int64))
+        size = batch.size
+        if docs:
+            doc = np.concatenate(docs)
+            source = np.concatenate(sources)
+            start = np.concatenate(starts)
+            end = np.concatenate(ends)
+        else:
+            doc = source = start = end = np.zeros(0, dtype=np.int64)
+        offsets = batch.starts[doc]
+        start = start - offsets
+        end = end - offsets
+        # Each rule counts once per text, however often it matched.
+        key = np.unique(doc * len(self.sources) + source)
+        u_doc, u_source = np.divmod(key, len(self.sources))
+        u_kind = self._source_kind[u_source]
+        is_cat = u_kind < N_CAT
+        logmiss = np.bincount(
+            u_doc[is_cat] * N_CAT + u_kind[is_cat],
+            weights=self._source_logmiss[u_source[is_cat]],
+            minlength=size * N_CAT,
+        )
+        categories = (1.0 - np.exp(logmiss)).reshape(size, N_CAT).astype(np.float32)
+        strongest = np.zeros(size * N_CTX, dtype=np.float32)
+        np.maximum.at(
+            strongest,
+            u_doc[~is_cat] * N_CTX + (u_kind[~is_cat] - N_CAT),
+            self._source_weight[u_source[~is_cat]],
+        )
+        context = strongest.reshape(size, N_CTX)
+        extras = np.zeros((size, len(EXTRAS)), dtype=np.float32)
+        top = categories.max(axis=1)
+        extras[:, :N_CAT] = categories
+        extras[:, N_CAT : N_CAT + N_CTX] = context
+        extras[:, N_CAT + N_CTX : N_CAT + 2 * N_CTX] = top[:, None] * context
+        extras[:, -2] = top
+        extras[:, -1] = (categories >= 0.5).sum(axis=1)
+        return Evidence(doc, source, start, end, categories, context, extras)
+
+    def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[set[int]]:
+        """For each pattern rule, the texts worth running it on."""
+        candidates: list[set[int]] = [set() for _ in self.rules]
+        if self._anchors is not None:
+            doc_of = batch.doc_of
+            for anchor, s, _ in self._anchors.find_matches_as_indexes(batch.joined):
+                d = int(doc_of[s])
+                for r in self._anchor_rules[anchor]:
+                    candidates[r].add(d)
+        if self._long_rules and len(word) >= LONG_TOKEN:
+            # Texts with a run of at least LONG_TOKEN letters and digits.
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], word.view(np.int8), [0]))))
+            run_starts, run_ends = edges[::2], edges[1::2]
+            long_runs = run_starts[(run_ends - run_starts) >= LONG_TOKEN]
+            if len(long_runs):
+                docs = set(batch.doc_of[long_runs].tolist())
+                for r in self._long_rules:
+                    candidates[r] |= docs
+        return candidates
 
     @staticmethod
     def _suffix(text: str, end: int) -> bool:
@@ -307,98 +432,35 @@ class Screener:
                 return True
         return False
 
-    # -- decisions ---------------------------------------------------------------------------
-    def _hits(self, normalised: Normalised, raw: list[_RawHit]) -> tuple[Hit, ...]:
-        out = []
-        seen = set()
-        for h in sorted(raw, key=lambda h: (h.start, -h.end, h.rule)):
-            if h.category.startswith("context:"):
-                continue
-            start, end = normalised.span(h.start, h.end)
-            key = (h.rule, start, end)
-            if key in seen:
-                continue
-            seen.add(key)
-            out.append(Hit(h.rule, h.category, start, end, normalised.original[start:end]))
-        return tuple(out)
-
-    def _decide_model(
-        self, normalised: Normalised, raw: list[_RawHit], probs: FloatArray
-    ) -> ScreeningResult:
-        t = self.thresholds
-        per_category = {c: float(probs[self._label_index[c]]) for c in CATEGORIES}
-        score = float(probs[self._prohibited].sum())
-        gray = float(probs[self._label_index[GRAY]])
-        if score >= t.block:
-            decision = Decision.BLOCK
-        elif score >= t.review or gray >= t.gray:
-            decision = Decision.REVIEW
-        else:
-            decision = Decision.PASS
-        return self._result(normalised, raw, decision, score, per_category)
-
-    def _decide_rules(self, normalised: Normalised, raw: list[_RawHit]) -> ScreeningResult:
-        t = self.thresholds
-        evidence, context = (
-            _weigh(raw) if raw else ([0.0] * len(CATEGORIES), [0.0] * len(CONTEXT_KINDS))
-        )
-        discount = 1.0
-        for kind, value in zip(CONTEXT_KINDS, context, strict=True):
-            discount *= 1.0 - _CONTEXT_DISCOUNT[kind] * value
-        per_category = {c: v * discount for c, v in zip(CATEGORIES, evidence, strict=True)}
-        score = max(per_category.values())
-        gray = max(context[CONTEXT_KINDS.index("question")], context[CONTEXT_KINDS.index("market")])
-        if score >= t.block:
-            decision = Decision.BLOCK
-        elif score >= t.review or (gray >= t.gray and max(evidence) > 0):
-            decision = Decision.REVIEW
-        else:
-            decision = Decision.PASS
-        return self._result(normalised, raw, decision, score, per_category)
-
-    def _result(
-        self,
-        normalised: Normalised,
-        raw: list[_RawHit],
-        decision: Decision,
-        score: float,
-        per_category: dict[str, float],
-    ) -> ScreeningResult:
-        categories: tuple[str, ...] = ()
-        if decision is not Decision.PASS:
-            ranked = sorted(per_category.items(), key=lambda kv: -kv[1])
-            top = ranked[0][1]
-            if top >= 0.1:
-                categories = tuple(c for c, v in ranked if v >= max(0.1, top / 2))
-        context = tuple(sorted({h.category[8:] for h in raw if h.category.startswith("context:")}))
-        return ScreeningResult(
-            decision,
-            round(min(max(score, 0.0), 1.0), 4),
-            categories,
-            self._hits(normalised, raw),
-            None,
-            {c: round(v, 4) for c, v in per_category.items()},
-            context,
-        )
+    def _hits(
+        self, normalised: Sequence[Normalised], evidence: Evidence
+    ) -> dict[int, tuple[Hit, ...]]:
+        """The category hits of each text, in the original text's positions, in reading order."""
+        keep = self._source_kind[evidence.source] < N_CAT
+        doc, source = evidence.doc[keep], evidence.source[keep]
+        start, end = evidence.start[keep], evidence.end[keep]
+        order = np.lexsort((source, -end, start, doc))
+        out: dict[int, list[Hit]] = {}
+        sources = self.sources
+        for d, src, s, e in zip(
+            doc[order].tolist(),
+            source[order].tolist(),
+            start[order].tolist(),
+            end[order].tolist(),
+            strict=True,
+        ):
+            n = normalised[d]
+            a, b = n.span(s, e)
+            info = sources[src]
+            out.setdefault(d, []).append(
+                Hit(info.rule, CATEGORIES[info.kind], a, b, n.original[a:b])
+            )
+        return {d: tuple(h) for d, h in out.items()}
 
 
-def _weigh(hits: Sequence[_RawHit]) -> tuple[list[float], list[float]]:
-    """Per category, the noisy-OR of the distinct rules hit; per context kind, the strongest cue."""
-    rules: dict[str, dict[str, float]] = {}
-    context = dict.fromkeys(CONTEXT_KINDS, 0.0)
-    for h in hits:
-        if h.category.startswith("context:"):
-            kind = h.category[8:]
-            context[kind] = max(context[kind], h.weight)
-        else:
-            rules.setdefault(h.category, {})[h.rule] = h.weight
-    evidence = []
-    for category in CATEGORIES:
-        miss = 1.0
-        for weight in rules.get(category, {}).values():
-            miss *= 1.0 - weight
-        evidence.append(1.0 - miss)
-    return evidence, [context[k] for k in CONTEXT_KINDS]
+_DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)
+_DISCOUNT = np.array([_CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS], dtype=np.float32)
+_GRAY_KINDS = [CONTEXT_KINDS.index("question"), CONTEXT_KINDS.index("market")]
 
 
 @functools.cache

@@ -40,10 +40,12 @@ IntArray = npt.NDArray[np.int64]
 
 @dataclass(frozen=True)
 class Batch:
-    """Code points of a batch of normalised texts, each preceded by ``MARK``."""
+    """A batch of normalised texts joined into one string, each text preceded by ``MARK``."""
 
-    codes: npt.NDArray[np.uint32]
-    doc_of: npt.NDArray[np.int64]  # the text each position belongs to
+    joined: str
+    codes: npt.NDArray[np.uint32]  # code points of ``joined``
+    doc_of: npt.NDArray[np.int64]  # the text each position of ``joined`` belongs to
+    starts: npt.NDArray[np.int64]  # where each text begins in ``joined`` (after its mark)
     size: int
 
     @classmethod
@@ -52,7 +54,8 @@ class Batch:
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
         lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
         doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        return cls(codes, doc_of, len(texts))
+        starts = np.cumsum(lengths) - lengths + 1
+        return cls(joined, codes, doc_of, starts, len(texts))
 
 
 def hashed_ngrams(batch: Batch, order: int, buckets: int) -> tuple[IntArray, IntArray]:
@@ -95,21 +98,22 @@ class LinearModel:
 
     def logits(self, batch: Batch, extras: FloatArray) -> FloatArray:
         """Scores of shape (texts, labels) for a batch and its extra features (texts, extras)."""
+        from scipy import sparse
+
         size = batch.size
         total: FloatArray = np.zeros((size, len(self.labels)), dtype=np.float32)
         counts = np.zeros(size, dtype=np.float64)
+        everyone = np.arange(size + 1)
         for order in self.orders:
             doc, bucket = hashed_ngrams(batch, order, self.buckets)
             if len(doc) == 0:
                 continue
-            per_doc = np.bincount(doc, minlength=size)
-            starts = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
-            # One padding row so that every start (even of an empty last text) is a valid index.
-            gathered = self.ngram_weights[np.append(bucket, self.padding)]
-            summed = np.add.reduceat(gathered, starts, axis=0)
-            summed[per_doc == 0] = 0.0
-            total += summed
-            counts += per_doc
+            # Rows are already grouped by text: a CSR matrix straight from the arrays.
+            indptr = np.searchsorted(doc, everyone)
+            ones = np.ones(len(doc), dtype=np.float32)
+            x = sparse.csr_matrix((ones, bucket, indptr), shape=(size, self.buckets + 1))
+            total += x @ self.ngram_weights
+            counts += np.diff(indptr)
         total /= np.sqrt(np.maximum(counts, 1.0)).astype(np.float32)[:, None]
         total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
         total += self.intercept

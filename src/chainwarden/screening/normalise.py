@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_SPLIT = re.compile(f"(?<=[{_CJK}]){_SEP_CLASS}+(?=[{_CJK}])")
 # Three or more single Latin letters separated by separators: P.U.M.P, u s d t.
 _LATIN_SPLIT = re.compile(f"(?<![a-z0-9])[a-z](?:{_SEP_CLASS}+[a-z](?![a-z0-9])){{2,}}")
+_MARK = "\x01"  # joins a batch; a control character, so never part of a normalised text
 _SEP_RUN = re.compile(f"{_SEP_CLASS}+")
 
 _CN_DIGITS = {
@@ -296,37 +298,58 @@ class Normaliser:
         return folded
 
     def normalise(self, text: str) -> Normalised:
-        tables = self.tables
-        folded = text.translate(tables.one_to_one)
-        if not tables.special.search(folded) and not self._trigger.search(folded):
-            edits = self._substitution_edits(folded)
-            if not edits:
-                return Normalised(text, folded)
-        return self._slow(text)
+        folded = text.translate(self.tables.one_to_one)
+        if (
+            self.tables.special.search(folded)
+            or self._trigger.search(folded)
+            or self._substitution_edits(folded)
+        ):
+            return self._slow(text, folded)
+        return Normalised(text, folded)
 
-    def normalise_many(self, texts: Iterable[str]) -> list[Normalised]:
-        return [self.normalise(t) for t in texts]
-
-    def _slow(self, original: str) -> Normalised:
-        tables = self.tables
-        chars: list[str] = []
+    def normalise_many(self, texts: Sequence[str]) -> list[Normalised]:
+        """The same as ``normalise`` on each text, with the searches run once over the batch."""
+        if len(texts) < 8:
+            return [self.normalise(t) for t in texts]
+        joined = _MARK.join(texts)
+        if joined.count(_MARK) != len(texts) - 1:  # a text contains the mark itself
+            return [self.normalise(t) for t in texts]
+        folded_all = joined.translate(self.tables.one_to_one)
+        pieces = folded_all.split(_MARK)
         starts: list[int] = []
-        ends: list[int] = []
-        for i, char in enumerate(original):
-            folded = tables.fold(char)
-            chars.append(folded)
-            starts.extend([i] * len(folded))
-            ends.extend([i + 1] * len(folded))
-        text = "".join(chars)
+        pos = 0
+        for piece in pieces:
+            starts.append(pos)
+            pos += len(piece) + 1
+        slow: set[int] = set()
+        for pattern in (self.tables.special, self._trigger):
+            for m in pattern.finditer(folded_all):
+                slow.add(bisect_right(starts, m.start()) - 1)
+        if self._automaton is not None:
+            for index, start, end in self._automaton.find_matches_as_indexes(folded_all):
+                if self._valid_substitution(folded_all, index, start, end):
+                    slow.add(bisect_right(starts, start) - 1)
+        return [
+            self._slow(text, folded) if i in slow else Normalised(text, folded)
+            for i, (text, folded) in enumerate(zip(texts, pieces, strict=True))
+        ]
+
+    def _slow(self, original: str, folded: str) -> Normalised:
+        text = folded
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+        other = self.tables.other
+        edits = [(m.start(), m.end(), other[m.group()]) for m in self.tables.special.finditer(text)]
+        if edits:
+            text, starts, ends = _apply(text, starts, ends, edits)
         for _ in range(4):
-            before = text
             for stage in self._stages:
                 edits = stage(self, text)
                 if edits:
                     text, starts, ends = _apply(text, starts, ends, edits)
-            if text == before:
+            if not self._trigger.search(text) and not self._substitution_edits(text):
                 break
-        if len(text) == len(original) and all(s == i for i, s in enumerate(starts)):
+        if len(text) == len(original) and starts == list(range(len(text))):
             return Normalised(original, text)
         return Normalised(original, text, tuple(starts), tuple(ends))
 
@@ -355,15 +378,18 @@ class Normaliser:
     def _substitution_edits(self, text: str) -> list[Edit]:
         if self._automaton is None:
             return []
-        edits: list[Edit] = []
-        for index, start, end in self._automaton.find_matches_as_indexes(text):
-            left, right = self._latin_edges[index]
-            if left and start > 0 and _is_word(text[start - 1]):
-                continue
-            if right and end < len(text) and _is_word(text[end]):
-                continue
-            edits.append((start, end, self.canonical[index]))
-        return edits
+        return [
+            (start, end, self.canonical[index])
+            for index, start, end in self._automaton.find_matches_as_indexes(text)
+            if self._valid_substitution(text, index, start, end)
+        ]
+
+    def _valid_substitution(self, text: str, index: int, start: int, end: int) -> bool:
+        """A Latin variant (``bi``, ``jys``) counts only as a whole word, not inside ``big``."""
+        left, right = self._latin_edges[index]
+        if left and start > 0 and _is_word(text[start - 1]):
+            return False
+        return not (right and end < len(text) and _is_word(text[end]))
 
     _stages: tuple[Callable[[Normaliser, str], list[Edit]], ...] = (
         _split_edits,

@@ -36,8 +36,8 @@ def features(
     from scipy import sparse
 
     normalised = screener.normaliser.normalise_many(texts)
-    _, extras = screener.evidence(normalised)
     batch = Batch.of([n.text for n in normalised])
+    extras = screener.evidence(batch).extras
     docs, cols = [], []
     for order in orders:
         doc, bucket = hashed_ngrams(batch, order, buckets)
