@@ -520,6 +520,7 @@ _S2T_PAIRS = (
     "续續没沒样樣么麼吗嗎难難尽盡确確准準断斷语語诉訴书書习習乐樂听聽见見觉覺种種远遠达達运運"
     "选選刚剛处處术術负負责責检檢审審罚罰讯訊调調侦偵诱誘饵餌组組织織虚虛拟擬类類视視频頻获獲"
     "围圍简簡宝寶体體脑腦电電优優赠贈庆慶轮輪阶階轻輕亏虧损損赔賠环環稣穌惊驚险險欢歡闻聞"
+    "价價项項错錯转轉详詳纳納随隨着著积積顶頂铁鐵当當双雙创創标標别別兴興几幾参參广廣伙夥鲸鯨税稅释釋杀殺猪豬软軟违違扫掃钻鑽坛壇贴貼库庫凭憑陆陸赢贏厂廠闲閒帮幫终終鉴鑒颁頒楼樓紧緊张張绝絕总總显顯举舉档檔乡鄉历歷华華侨僑爷爺饭飯馆館鱼魚鸡雞汤湯课課补補缴繳识識扬揚荡蕩"
 )
 S2T = {_S2T_PAIRS[i]: _S2T_PAIRS[i + 1] for i in range(0, len(_S2T_PAIRS), 2)}
 
@@ -553,7 +554,7 @@ def read_key_terms() -> dict[str, list[str]]:
             for key in ("zh", "en") if lang == "any" else (lang,):
                 terms[key].append(term)
     for key in terms:
-        terms[key] = sorted(set(terms[key]), key=len, reverse=True)
+        terms[key] = sorted(set(terms[key]), key=lambda term: (-len(term), term))
     return terms
 
 
