@@ -265,6 +265,10 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "{proj_zh}内部认购额度开放，上所即翻倍。",
             "{proj_zh}生态权益凭证认购中，持有即享全网手续费分成。",
             "新币首发：{tok}打新通道{time_zh}开启，人人有份。",
+            "{proj_zh}联创节点只剩{k}席，持有节点享受平台收益分成。",
+            "拼车私募{small}U一份，{proj_zh}上所后按份额释放。",
+            "{proj_zh}原始积分限量认购，积分上线后一比一兑换{tok}。",
+            "{tok}第三期预售价{price}U，下一期上调百分之三十。",
         ),
         "en": (
             "{proj_en} ({tok}) presale is live at ${price}, listing price will be {mult}x higher.",
@@ -273,6 +277,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "Whitelist for the {proj_en} IDO is open, {small} USDT minimum.",
             "{proj_en} token sale stage 2: price increases next stage, buy before listing.",
             "Insider allocation for {tok} before it lists on {ex_en}.",
+            "{proj_en} founder passes: {k} left, each converts to {tok} at launch.",
+            "Group buy for the {tok} seed sale, {small} USDT per slot.",
+            "Node licenses for {proj_en} sell out fast, phase 2 price is {mult}% higher.",
         ),
     },
     "trading": {
@@ -283,6 +290,10 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "专业承兑{small}万以内当天结清，资金干净不冻卡。",
             "{ex_zh}永续合约上线新币对，返佣比例高达{monthly}0%。",
             "场外大宗OTC，现金换U，{place_zh}可当面交易。",
+            "U价{usd}收，大量收U，款到放币。",
+            "{ex_zh}秒合约三十秒一局，猜对涨跌收益百分之八十五。",
+            "代收代付，承兑通道稳定，码商日结佣金。",
+            "国际版APP下载教程，美区ID登录{ex_zh}，买U入金一步到位。",
         ),
         "en": (
             "Sign up on {ex_en} and get {small} USDT, trade perps with {mult}x leverage.",
@@ -290,6 +301,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "{ex_en}: no KYC, instant withdrawals, zero trading fees.",
             "OTC desk for {tok} and USDT, crypto to cash same day.",
             "Use my code on {ex_en} for a {monthly}% fee rebate and a deposit bonus.",
+            "Cash for USDT in {place_en}, same day, no questions asked.",
+            "60-second trades on {ex_en}: predict up or down and win 85%.",
+            "Rent your bank account for payment processing, {small} a week.",
         ),
     },
     "speculation": {
@@ -300,6 +314,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "喊单群今天又翻倍，明天继续冲{tok}。",
             "一键跟单{proj_zh}老师，月收益翻倍不是梦。",
             "土狗{tok}即将起飞，错过再等十年。",
+            "{tok}庄家吸筹完毕，{time_zh}起爆，目标价先看{mult}倍。",
+            "实盘带单今晚继续，上周喊的{tok}已经翻了{mult}倍。",
+            "信号群今日点位：{tok}多单进场，止盈百分之{monthly}。",
         ),
         "en": (
             "{tok} is the next 100x gem, pump scheduled {time_en}.",
@@ -307,6 +324,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "Copy my trades on {ex_en}, last call did {mult}x.",
             "{tok} about to explode, ape in before it moons.",
             "Low cap gem alert: {tok}, easy {mult}x this cycle.",
+            "Coordinated buy on {tok} {time_en}, sell into the spike.",
+            "Master trader on {ex_en} up {mult}% this month, mirror his portfolio now.",
+            "Hidden 100x: {tok} still under the radar, load your bags.",
         ),
     },
     "fundraising": {
@@ -317,6 +337,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "质押{tok}锁仓30天，日收益{daily}%，稳赚不赔。",
             "量化托管，月化{monthly}%，亏损由平台承担。",
             "静态收益每天{daily}%，躺着也能赚钱。",
+            "{proj_zh}算力包{small}U起，每天产币，{k}天回本。",
+            "存币生息，币本位理财，日化{daily}%，亏损全赔。",
+            "矿机托管收益每日结算，{proj_zh}承诺保底收益。",
         ),
         "en": (
             "{proj_en} vault pays a guaranteed {daily}% daily on USDT deposits.",
@@ -324,6 +347,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "Stake {tok} and earn a fixed {daily}% every day, zero risk.",
             "Our AI bot returns {monthly}% a month, we cover your losses.",
             "Deposit {small} USDT, receive fixed daily payouts for 180 days.",
+            "{proj_en} mining packages from {small} USDT, daily BTC payouts guaranteed.",
+            "Lock your USDT for {k} days, {monthly}% on top, capital returned at the end.",
+            "Risk-free arbitrage bot: {daily}% a day, compounding daily.",
         ),
     },
     "pyramid": {
@@ -334,6 +360,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "动态收益按团队业绩计算，级差奖加平级奖。",
             "拉人头就有钱，邀请满{k}人升级团队长。",
             "全网公排，你下面的人越多，分红越多。",
+            "见点奖{small}U，拿无限代，{proj_zh}排单即可参与。",
+            "小区业绩满{small}万即可拿加权分红，推荐加速释放。",
+            "报单中心招募，区域内伞下业绩全部提成百分之{monthly}。",
         ),
         "en": (
             "Earn {monthly}% on direct referrals and 5% on {k} levels below.",
@@ -341,6 +370,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "{proj_en} binary plan: pairing bonus of {small} USDT per match.",
             "Team volume unlocks leadership bonus and global pool share.",
             "Every deposit by your downline pays you a commission, unlimited depth.",
+            "Fast start bonus of {small} USDT when your first {k} recruits activate.",
+            "{proj_en} matrix plan: spillover fills your slots, cycle bonus every round.",
+            "Earn from their earnings on {k} generations below you.",
         ),
     },
     "fraud": {
@@ -351,6 +383,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "转{daily}个ETH到活动地址，系统自动返还双倍。",
             "提现前需先缴纳个人所得税，缴纳后原路返还。",
             "{proj_zh}周年庆限时空投，扫码授权即可领取{small}U。",
+            "您的{ex_zh}账户因流水不足被冻结，请缴纳解冻费{small}U。",
+            "{proj_zh}项目官方回购：旧币转入回收地址，三天内双倍返还新币。",
+            "系统检测到钱包风险，请在{url}输入私钥完成安全验证。",
         ),
         "en": (
             "You are eligible for the {proj_en} airdrop, connect your wallet to claim at {url}.",
@@ -358,6 +393,9 @@ PROMO: dict[str, dict[str, tuple[str, ...]]] = {
             "Send {daily} ETH and receive double back, giveaway ends {time_en}.",
             "Account frozen. Pay the {small} USDT unfreeze fee to withdraw.",
             "Pay the tax first and your {small} USDT withdrawal will be released.",
+            "Your {ex_en} balance is locked, a release fee of {monthly}% is required.",
+            "Migrate your {tok} to the new contract at {url} before the deadline.",
+            "Unclaimed {tok} rewards are waiting, sign the message at {url} to claim.",
         ),
     },
 }
@@ -372,6 +410,10 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "记者调查发现，所谓“{q}”实际是资金盘，{proj_zh}平台已关闭提现。",
             "经审理，法院认定被告人以“{q}”为诱饵非法吸收公众存款，判处有期徒刑{years_zh}年并处罚金。",
             "{place_zh}公安机关通报，涉案平台对外宣称“{q}”，受害人遍布多个省份。",
+            "庭审中，公诉人宣读了被告人发布的广告：“{q}”。",
+            "{place_zh}法院一审宣判：被告人以“{q}”吸引投资人{k}名，构成集资诈骗罪。",
+            "记者调查：“{q}”背后，是一条完整的诈骗产业链。",
+            "据了解，该团伙在宣传中使用“{q}”等话术，已有{k}人报案。",
         ),
         "en": (
             "Prosecutors said the operators of {proj_en} lured investors with promises of “{q}”.",
@@ -379,6 +421,9 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "Police in {place_en} arrested {k} suspects accused of running a “{q}” scheme worth {amt_en}.",
             "According to the indictment, {proj_en} marketed “{q}” while paying old members with new deposits.",
             "Regulators said ads for “{q}” had spread through messaging groups before the platform collapsed.",
+            "At trial, prosecutors read out the defendant's post: “{q}”.",
+            "Investigators said the group used phrases like “{q}” to attract {k} victims in {place_en}.",
+            "A court in {place_en} convicted the founder, whose ads promised “{q}”.",
         ),
     },
     "warning": {
@@ -389,6 +434,9 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "谨防“{q}”陷阱，守好自己的钱袋子。",
             "提醒广大群众：任何以“{q}”为名义的投资活动都不受法律保护。",
             "温馨提示：正规机构从不会承诺“{q}”，遇到请提高警惕。",
+            "防骗课堂：听到“{q}”，先别急着转账，核实后再说。",
+            "家人们注意：“{q}”这种话，十有八九是骗局，千万不要上当。",
+            "风险教育：什么是“{q}”？其实就是骗子设计的圈套。",
         ),
         "en": (
             "Scam alert: anyone offering “{q}” is trying to take your money.",
@@ -396,6 +444,9 @@ FRAMES: dict[str, dict[str, tuple[str, ...]]] = {
             "Beware of posts promising “{q}”. Legitimate projects never do this.",
             "Investor alert: “{q}” is a common line in crypto fraud. Do not send funds.",
             "If you see “{q}”, it is a scam. Stay safe and warn your friends.",
+            "Fraud alert: messages about “{q}” are circulating again. Do not reply.",
+            "Protect your family: explain why “{q}” is a classic scam line.",
+            "Watch out for “{q}”. Real platforms never promise that.",
         ),
     },
 }
@@ -469,6 +520,7 @@ _S2T_PAIRS = (
     "续續没沒样樣么麼吗嗎难難尽盡确確准準断斷语語诉訴书書习習乐樂听聽见見觉覺种種远遠达達运運"
     "选選刚剛处處术術负負责責检檢审審罚罰讯訊调調侦偵诱誘饵餌组組织織虚虛拟擬类類视視频頻获獲"
     "围圍简簡宝寶体體脑腦电電优優赠贈庆慶轮輪阶階轻輕亏虧损損赔賠环環稣穌惊驚险險欢歡闻聞"
+    "价價项項错錯转轉详詳纳納随隨着著积積顶頂铁鐵当當双雙创創标標别別兴興几幾参參广廣伙夥鲸鯨税稅释釋杀殺猪豬软軟违違扫掃钻鑽坛壇贴貼库庫凭憑陆陸赢贏厂廠闲閒帮幫终終鉴鑒颁頒楼樓紧緊张張绝絕总總显顯举舉档檔乡鄉历歷华華侨僑爷爺饭飯馆館鱼魚鸡雞汤湯课課补補缴繳识識扬揚荡蕩"
 )
 S2T = {_S2T_PAIRS[i]: _S2T_PAIRS[i + 1] for i in range(0, len(_S2T_PAIRS), 2)}
 
@@ -502,7 +554,7 @@ def read_key_terms() -> dict[str, list[str]]:
             for key in ("zh", "en") if lang == "any" else (lang,):
                 terms[key].append(term)
     for key in terms:
-        terms[key] = sorted(set(terms[key]), key=len, reverse=True)
+        terms[key] = sorted(set(terms[key]), key=lambda term: (-len(term), term))
     return terms
 
 
@@ -544,7 +596,13 @@ def generate_templated(rng: random.Random, per_template: int) -> list[Sample]:
             joiner = "" if lang == "zh" else " "
             for claim in claims:
                 for _ in range(per_template):
-                    parts = [rng.choice(opens) + fill(claim, rng), fill(rng.choice(ctas), rng)]
+                    body = fill(claim, rng)
+                    if rng.random() < 0.35:
+                        body += joiner + fill(rng.choice([c for c in claims if c != claim]), rng)
+                    opener = rng.choice(opens)
+                    if opener.endswith(", ") and body[:1].isupper() and body[1:2].islower():
+                        body = body[0].lower() + body[1:]
+                    parts = [opener + body, fill(rng.choice(ctas), rng)]
                     text = joiner.join(p for p in parts if p).strip()
                     samples.append(Sample(text=text, lang=lang, label=label))
     for label, by_lang in FRAMES.items():
@@ -606,7 +664,7 @@ def obfuscate(
     text = sample.text
     spans = _key_spans(text, terms[sample.lang])
     if kind == "fullwidth":
-        if sample.lang == "en" or not spans:
+        if not spans or (sample.lang == "en" and rng.random() < 0.4):
             new = to_fullwidth(text)
         else:
             new = _rewrite_spans(text, spans, to_fullwidth)
@@ -676,7 +734,7 @@ def apply_obfuscation(
 # --------------------------------------------------------------------------- main
 
 
-def build(seed: int = SEED, per_template: int = 4) -> list[dict[str, str]]:
+def build(seed: int = SEED, per_template: int = 5) -> list[dict[str, str]]:
     rng = random.Random(seed)
     samples = read_handwritten(HERE / "handwritten_zh.tsv", "zh")
     samples += read_handwritten(HERE / "handwritten_en.tsv", "en")
