@@ -1,0 +1,468 @@
+"""The screener: normalise → match lexicon and pattern rules → weigh context → classify → decide."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import ahocorasick_rs
+import numpy as np
+import numpy.typing as npt
+
+from chainwarden.screening.errors import ScreeningError
+from chainwarden.screening.lexicon import (
+    CATEGORIES,
+    CONTEXT_KINDS,
+    Lexicon,
+    packaged_lexicon,
+    read_extra,
+    read_lexicon,
+)
+from chainwarden.screening.model import (
+    PACKAGED,
+    Batch,
+    FloatArray,
+    IntArray,
+    LinearModel,
+    load_model,
+)
+from chainwarden.screening.normalise import Normalised, Normaliser
+from chainwarden.screening.rules import LONG_TOKEN, RULES, PatternRule
+
+ALLOWED_LABELS = ("tech", "news", "warning", "other")
+GRAY = "gray"
+LABELS = (*CATEGORIES, *ALLOWED_LABELS, GRAY)
+
+# The evidence the engine hands to the classifier, in this order (the model file records it).
+EXTRAS: tuple[str, ...] = (
+    *(f"evidence:{c}" for c in CATEGORIES),
+    *(f"context:{k}" for k in CONTEXT_KINDS),
+    *(f"evidence*context:{k}" for k in CONTEXT_KINDS),
+    "evidence:max",
+    "evidence:categories",
+)
+
+# Without a model: how much each kind of context discounts the rule evidence.
+_CONTEXT_DISCOUNT = {
+    "warning": 0.85,
+    "report": 0.8,
+    "negation": 0.85,
+    "tech": 0.6,
+    "question": 0.5,
+    "market": 0.4,
+}
+
+
+class Decision(StrEnum):
+    PASS = "pass"
+    REVIEW = "review"
+    BLOCK = "block"
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One piece of evidence: which rule, for which category, where in the ORIGINAL text."""
+
+    rule: str
+    category: str
+    start: int
+    end: int
+    matched: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "category": self.category,
+            "start": self.start,
+            "end": self.end,
+            "matched": self.matched,
+        }
+
+
+@dataclass(frozen=True)
+class ScreeningResult:
+    decision: Decision
+    score: float  # probability that the text is prohibited, 0..1
+    categories: tuple[str, ...]  # prohibited categories, strongest first; empty on pass
+    hits: tuple[Hit, ...]
+    id: Any = None
+    category_scores: Mapping[str, float] = field(default_factory=dict)
+    context: tuple[str, ...] = ()  # context kinds seen (warning, report, …)
+
+    def with_id(self, id: Any) -> ScreeningResult:
+        return replace(self, id=id)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {} if self.id is None else {"id": self.id}
+        out["decision"] = self.decision.value
+        out["score"] = self.score
+        out["categories"] = list(self.categories)
+        out["hits"] = [h.to_dict() for h in self.hits]
+        return out
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """``block``: prohibited probability to block; ``review``: to hold for review;
+    ``gray``: probability of a gray text (price talk, "is this legit?") to hold for review."""
+
+    block: float = 0.5
+    review: float = 0.3
+    gray: float = 0.4
+
+    def __post_init__(self) -> None:
+        for name in ("block", "review", "gray"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ScreeningError(
+                    "screening.threshold",
+                    f"阈值 {name}={value} 应在 0 与 1 之间",
+                    f"threshold {name}={value} must be between 0 and 1",
+                )
+        if self.review > self.block:
+            raise ScreeningError(
+                "screening.threshold",
+                "review 阈值不能高于 block 阈值",
+                "the review threshold cannot exceed the block threshold",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """Where evidence comes from: a lexicon line, a context cue line or a pattern rule."""
+
+    rule: str
+    kind: int  # 0..5: a prohibited category; 6..11: a context kind
+    weight: float
+
+
+N_CAT = len(CATEGORIES)
+N_CTX = len(CONTEXT_KINDS)
+KINDS = (*CATEGORIES, *(f"context:{k}" for k in CONTEXT_KINDS))
+_SUFFIXES = ("s", "es", "ed", "ing", "er", "ers")
+_ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
+
+
+def _word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _word_codes(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
+    word: npt.NDArray[np.bool_] = (codes < 128) & _ASCII_WORD[codes & 127]
+    return word
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The hits of a batch as arrays (one row per hit, grouped by nothing) and the features."""
+
+    doc: IntArray  # which text
+    source: IntArray  # index into ``Screener.sources``
+    start: IntArray  # [start, end) in the normalised text
+    end: IntArray
+    categories: FloatArray  # (texts, 6): noisy-OR of the rule weights per category
+    context: FloatArray  # (texts, 6): strongest cue per context kind
+    extras: FloatArray  # (texts, len(EXTRAS)): what the classifier sees
+
+
+class Screener:
+    """Built once, then screens any number of texts; thread-safe (nothing changes after build)."""
+
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        model: LinearModel | None,
+        thresholds: Thresholds | None = None,
+        rules: Sequence[PatternRule] = RULES,
+    ) -> None:
+        self.lexicon = lexicon
+        self.model = model
+        self.thresholds = thresholds or Thresholds()
+        self.rules = tuple(rules)
+        self.normaliser = Normaliser((s.variant, s.canonical) for s in lexicon.substitutions)
+        kind_index = {k: i for i, k in enumerate(KINDS)}
+        patterns: dict[str, list[int]] = {}
+        sources: list[_Source] = []
+        for rule, raw, kind, weight in [
+            *((f"lexicon:{t.source}", t.term, t.category, t.weight) for t in lexicon.terms),
+            *((f"context:{c.source}", c.cue, f"context:{c.kind}", c.weight) for c in lexicon.cues),
+        ]:
+            text = self.normaliser.normalise(raw).text.strip()
+            if text:
+                patterns.setdefault(text, []).append(len(sources))
+                sources.append(_Source(rule, kind_index[kind], weight))
+        # The sources of one pattern sit side by side, so that a match expands to a range.
+        texts = list(patterns)
+        order = [i for t in texts for i in patterns[t]]
+        first = np.cumsum([0] + [len(patterns[t]) for t in texts])[:-1]
+        self._pattern_first = np.asarray(first, dtype=np.int64)
+        self._pattern_count = np.array([len(patterns[t]) for t in texts], dtype=np.int64)
+        sources = [sources[i] for i in order]
+        self._first_rule_source = len(sources)
+        sources += [_Source(r.rule, kind_index[r.category], r.weight) for r in self.rules]
+        self.sources = tuple(sources)
+        self._source_kind = np.array([s.kind for s in sources], dtype=np.int64)
+        weights = np.array([s.weight for s in sources], dtype=np.float64)
+        self._source_weight = weights.astype(np.float32)
+        self._source_logmiss = np.log1p(-np.minimum(weights, 0.999))
+        self._left_word = np.array([_word(t[0]) for t in texts], dtype=bool)
+        self._right_word = np.array([_word(t[-1]) for t in texts], dtype=bool)
+        self._automaton = ahocorasick_rs.AhoCorasick(texts) if texts else None
+        anchors: dict[str, list[int]] = {}
+        for i, pattern_rule in enumerate(self.rules):
+            for anchor in pattern_rule.anchors:
+                anchors.setdefault(anchor, []).append(i)
+        self._anchor_rules = list(anchors.values())
+        self._anchors = ahocorasick_rs.AhoCorasick(list(anchors)) if anchors else None
+        self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
+        if model is not None:
+            self._label_index = {label: i for i, label in enumerate(model.labels)}
+            missing = [label for label in (*CATEGORIES, GRAY) if label not in self._label_index]
+            if missing:
+                raise ScreeningError(
+                    "screening.model_labels",
+                    f"模型缺少类别 {', '.join(missing)}",
+                    f"the model lacks the labels {', '.join(missing)}",
+                )
+            self._prohibited = np.array([self._label_index[c] for c in CATEGORIES])
+            self._gray = self._label_index[GRAY]
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def load(
+        cls,
+        extra_lexicons: Iterable[str | Path] = (),
+        thresholds: Thresholds | Mapping[str, float] | None = None,
+        *,
+        lexicon: str | Path | None = None,
+        model: str | Path | None = PACKAGED,
+    ) -> Screener:
+        """The packaged lexicon (or ``lexicon``, a folder) plus a provider's own files, and the
+        packaged model (``model=None`` screens with rules alone)."""
+        lex = packaged_lexicon() if lexicon is None else read_lexicon(Path(lexicon))
+        for extra in extra_lexicons:
+            lex = lex.extended(read_extra(Path(extra)))
+        if isinstance(thresholds, Mapping):
+            thresholds = Thresholds(**thresholds)
+        linear = None
+        if model is not None and Path(model).exists():
+            linear = load_model(Path(model), EXTRAS)
+        return cls(lex, linear, thresholds)
+
+    @classmethod
+    def default(cls) -> Screener:
+        """The packaged lexicon and model, built once per process."""
+        return _default()
+
+    # -- screening ---------------------------------------------------------------------------
+    def screen(self, text: str) -> ScreeningResult:
+        return self.screen_many([text])[0]
+
+    def screen_many(self, texts: Sequence[str]) -> list[ScreeningResult]:
+        """Screen a batch; much faster per text than one by one."""
+        if not texts:
+            return []
+        normalised = self.normaliser.normalise_many(texts)
+        batch = Batch.of([n.text for n in normalised])
+        evidence = self.evidence(batch)
+        t = self.thresholds
+        if self.model is not None:
+            probs = self.model.probabilities(batch, evidence.extras)
+            per_category = probs[:, self._prohibited]
+            score = per_category.sum(axis=1)
+            gray = probs[:, self._gray]
+            flagged = (score >= t.review) | (gray >= t.gray)
+        else:
+            discount = np.prod(1.0 - evidence.context * _DISCOUNT, axis=1)
+            per_category = evidence.categories * discount[:, None]
+            score = per_category.max(axis=1)
+            gray = evidence.context[:, _GRAY_KINDS].max(axis=1)
+            flagged = (score >= t.review) | (
+                (gray >= t.gray) & (evidence.categories.max(axis=1) > 0)
+            )
+        decision = np.where(score >= t.block, 2, np.where(flagged, 1, 0))
+        hits = self._hits(normalised, evidence)
+        has_context = set(np.flatnonzero(evidence.context.any(axis=1)).tolist())
+        results = []
+        for i in range(len(normalised)):
+            verdict = _DECISIONS[decision[i]]
+            row = per_category[i]
+            categories: tuple[str, ...] = ()
+            if verdict is not Decision.PASS:
+                top = float(row.max())
+                if top >= 0.1:
+                    cut = max(0.1, top / 2)
+                    ranked = sorted(range(N_CAT), key=lambda c: -row[c])
+                    categories = tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
+            context: tuple[str, ...] = ()
+            if i in has_context:
+                context = tuple(
+                    k for k, v in zip(CONTEXT_KINDS, evidence.context[i], strict=True) if v > 0
+                )
+            results.append(
+                ScreeningResult(
+                    verdict,
+                    round(min(max(float(score[i]), 0.0), 1.0), 4),
+                    categories,
+                    hits.get(i, ()),
+                    None,
+                    dict(zip(CATEGORIES, row.tolist(), strict=True)),
+                    context,
+                )
+            )
+        return results
+
+    def evidence(self, batch: Batch) -> Evidence:
+        """Lexicon, context and pattern hits of every text of a batch, and the model's features."""
+        joined = batch.joined
+        word = _word_codes(batch.codes)
+        docs, sources, starts, ends = [], [], [], []
+        found = (
+            self._automaton.find_matches_as_indexes(joined, overlapping=True)
+            if self._automaton
+            else []
+        )
+        if found:
+            table = np.array(found, dtype=np.int64)
+            pattern, s, e = table[:, 0], table[:, 1], table[:, 2]
+            ok = ~(self._left_word[pattern] & word[s - 1])
+            inside = e < len(joined)
+            right = self._right_word[pattern] & inside
+            right[right] &= word[e[right]]
+            for i in np.flatnonzero(right & ok):
+                if self._suffix(joined, int(e[i])):
+                    right[i] = False
+            ok &= ~right
+            pattern, s, e = pattern[ok], s[ok], e[ok]
+            counts = self._pattern_count[pattern]
+            take = np.repeat(np.arange(len(pattern)), counts)
+            offset = np.arange(len(take)) - np.repeat(np.cumsum(counts) - counts, counts)
+            sources.append(self._pattern_first[pattern][take] + offset)
+            starts.append(s[take])
+            ends.append(e[take])
+            docs.append(batch.doc_of[s[take]])
+        rule_docs = self._rule_candidates(batch, word)
+        rs: list[int] = []
+        rd: list[int] = []
+        r_start: list[int] = []
+        r_end: list[int] = []
+        for r, candidates in enumerate(rule_docs):
+            pattern_re = self.rules[r].pattern
+            for d in candidates:
+                base = int(batch.starts[d])
+                stop = int(batch.starts[d + 1]) - 1 if d + 1 < batch.size else len(joined)
+                for m in pattern_re.finditer(joined, base, stop):
+                    if m.end() > m.start():
+                        rs.append(self._first_rule_source + r)
+                        rd.append(d)
+                        r_start.append(m.start())
+                        r_end.append(m.end())
+        if rs:
+            sources.append(np.array(rs, dtype=np.int64))
+            docs.append(np.array(rd, dtype=np.int64))
+            starts.append(np.array(r_start, dtype=np.int64))
+            ends.append(np.array(r_end, dtype=np.int64))
+        size = batch.size
+        if docs:
+            doc = np.concatenate(docs)
+            source = np.concatenate(sources)
+            start = np.concatenate(starts)
+            end = np.concatenate(ends)
+        else:
+            doc = source = start = end = np.zeros(0, dtype=np.int64)
+        offsets = batch.starts[doc]
+        start = start - offsets
+        end = end - offsets
+        # Each rule counts once per text, however often it matched.
+        key = np.unique(doc * len(self.sources) + source)
+        u_doc, u_source = np.divmod(key, len(self.sources))
+        u_kind = self._source_kind[u_source]
+        is_cat = u_kind < N_CAT
+        logmiss = np.bincount(
+            u_doc[is_cat] * N_CAT + u_kind[is_cat],
+            weights=self._source_logmiss[u_source[is_cat]],
+            minlength=size * N_CAT,
+        )
+        categories = (1.0 - np.exp(logmiss)).reshape(size, N_CAT).astype(np.float32)
+        strongest = np.zeros(size * N_CTX, dtype=np.float32)
+        np.maximum.at(
+            strongest,
+            u_doc[~is_cat] * N_CTX + (u_kind[~is_cat] - N_CAT),
+            self._source_weight[u_source[~is_cat]],
+        )
+        context = strongest.reshape(size, N_CTX)
+        extras = np.zeros((size, len(EXTRAS)), dtype=np.float32)
+        top = categories.max(axis=1)
+        extras[:, :N_CAT] = categories
+        extras[:, N_CAT : N_CAT + N_CTX] = context
+        extras[:, N_CAT + N_CTX : N_CAT + 2 * N_CTX] = top[:, None] * context
+        extras[:, -2] = top
+        extras[:, -1] = (categories >= 0.5).sum(axis=1)
+        return Evidence(doc, source, start, end, categories, context, extras)
+
+    def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[set[int]]:
+        """For each pattern rule, the texts worth running it on."""
+        candidates: list[set[int]] = [set() for _ in self.rules]
+        if self._anchors is not None:
+            doc_of = batch.doc_of
+            for anchor, s, _ in self._anchors.find_matches_as_indexes(batch.joined):
+                d = int(doc_of[s])
+                for r in self._anchor_rules[anchor]:
+                    candidates[r].add(d)
+        if self._long_rules and len(word) >= LONG_TOKEN:
+            # Texts with a run of at least LONG_TOKEN letters and digits.
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], word.view(np.int8), [0]))))
+            run_starts, run_ends = edges[::2], edges[1::2]
+            long_runs = run_starts[(run_ends - run_starts) >= LONG_TOKEN]
+            if len(long_runs):
+                docs = set(batch.doc_of[long_runs].tolist())
+                for r in self._long_rules:
+                    candidates[r] |= docs
+        return candidates
+
+    @staticmethod
+    def _suffix(text: str, end: int) -> bool:
+        for suffix in _SUFFIXES:
+            stop = end + len(suffix)
+            if text.startswith(suffix, end) and (stop >= len(text) or not _word(text[stop])):
+                return True
+        return False
+
+    def _hits(
+        self, normalised: Sequence[Normalised], evidence: Evidence
+    ) -> dict[int, tuple[Hit, ...]]:
+        """The category hits of each text, in the original text's positions, in reading order."""
+        keep = self._source_kind[evidence.source] < N_CAT
+        doc, source = evidence.doc[keep], evidence.source[keep]
+        start, end = evidence.start[keep], evidence.end[keep]
+        order = np.lexsort((source, -end, start, doc))
+        out: dict[int, list[Hit]] = {}
+        sources = self.sources
+        for d, src, s, e in zip(
+            doc[order].tolist(),
+            source[order].tolist(),
+            start[order].tolist(),
+            end[order].tolist(),
+            strict=True,
+        ):
+            n = normalised[d]
+            a, b = n.span(s, e)
+            info = sources[src]
+            out.setdefault(d, []).append(
+                Hit(info.rule, CATEGORIES[info.kind], a, b, n.original[a:b])
+            )
+        return {d: tuple(h) for d, h in out.items()}
+
+
+_DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)
+_DISCOUNT = np.array([_CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS], dtype=np.float32)
+_GRAY_KINDS = [CONTEXT_KINDS.index("question"), CONTEXT_KINDS.index("market")]
+
+
+@functools.cache
+def _default() -> Screener:
+    return Screener.load()

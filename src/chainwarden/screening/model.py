@@ -1,0 +1,240 @@
+"""The classifier: a linear model over hashed character n-grams plus the rule evidence.
+
+Features of one normalised text: every character n-gram (orders 1–3 by default, the text starts
+with a marker so that beginnings count) hashed into ``buckets`` columns, counted and divided by the
+square root of the number of n-grams; then a few dense "extra" features computed by the engine
+(lexicon and pattern evidence per category, context cues per kind). Scores are
+``intercept + ngrams @ W + extras @ V`` and a softmax over the labels.
+
+The n-gram hashing runs in numpy over a whole batch at once (one array of code points for all
+texts), so a batch costs a few vector operations rather than a Python loop per character.
+
+The model file is JSON (no pickle): labels, hashing parameters, intercepts, the weights of the
+extra features, and one row ``[bucket, w_label1, w_label2, …]`` for each non-zero bucket.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from chainwarden.screening.errors import DataFileError
+
+FORMAT = "chainwarden-screening-model"
+PACKAGED = Path(__file__).with_name("model") / "model.json"
+MARK = "\x01"  # starts every text in a batch; never left in normalised text
+
+_MULTIPLIERS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
+
+FloatArray = npt.NDArray[np.float32]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch of normalised texts joined into one string, each text preceded by ``MARK``."""
+
+    joined: str
+    codes: npt.NDArray[np.uint32]  # code points of ``joined``
+    doc_of: npt.NDArray[np.int64]  # the text each position of ``joined`` belongs to
+    starts: npt.NDArray[np.int64]  # where each text begins in ``joined`` (after its mark)
+    size: int
+
+    @classmethod
+    def of(cls, texts: Sequence[str]) -> Batch:
+        joined = MARK + MARK.join(texts)
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        starts = np.cumsum(lengths) - lengths + 1
+        return cls(joined, codes, doc_of, starts, len(texts))
+
+
+def hashed_ngrams(batch: Batch, order: int, buckets: int) -> tuple[IntArray, IntArray]:
+    """``(doc, bucket)`` of every n-gram of this order that lies inside one text, in text order."""
+    n = len(batch.codes) - order + 1
+    if n <= 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty
+    h = np.full(n, order * 0x632BE5AB, dtype=np.uint64)
+    codes = batch.codes.astype(np.uint64)
+    for k in range(order):
+        h += codes[k : k + n] * np.uint64(_MULTIPLIERS[k])
+    h ^= h >> np.uint64(29)
+    h *= _MIX
+    h ^= h >> np.uint64(32)
+    bucket = (h % np.uint64(buckets)).astype(np.int64)
+    doc = batch.doc_of[:n]
+    if order > 1:
+        inside = doc == batch.doc_of[order - 1 :]
+        return doc[inside], bucket[inside]
+    return doc, bucket
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    labels: tuple[str, ...]
+    orders: tuple[int, ...]
+    buckets: int
+    extras: tuple[str, ...]
+    extra_scale: float
+    intercept: FloatArray  # (labels,)
+    extra_weights: FloatArray  # (extras, labels)
+    ngram_weights: FloatArray  # (buckets + 1, labels), dense; the last row stays zero
+    meta: dict[str, Any]
+
+    @property
+    def padding(self) -> int:
+        """The index of an all-zero row appended to ``ngram_weights``."""
+        return self.buckets
+
+    def logits(self, batch: Batch, extras: FloatArray) -> FloatArray:
+        """Scores of shape (texts, labels) for a batch and its extra features (texts, extras)."""
+        from scipy import sparse
+
+        size = batch.size
+        total: FloatArray = np.zeros((size, len(self.labels)), dtype=np.float32)
+        counts = np.zeros(size, dtype=np.float64)
+        everyone = np.arange(size + 1)
+        for order in self.orders:
+            doc, bucket = hashed_ngrams(batch, order, self.buckets)
+            if len(doc) == 0:
+                continue
+            # Rows are already grouped by text: a CSR matrix straight from the arrays.
+            indptr = np.searchsorted(doc, everyone)
+            ones = np.ones(len(doc), dtype=np.float32)
+            x = sparse.csr_matrix((ones, bucket, indptr), shape=(size, self.buckets + 1))
+            total += x @ self.ngram_weights
+            counts += np.diff(indptr)
+        total /= np.sqrt(np.maximum(counts, 1.0)).astype(np.float32)[:, None]
+        total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
+        total += self.intercept
+        return total
+
+    def probabilities(self, batch: Batch, extras: FloatArray) -> FloatArray:
+        z = self.logits(batch, extras)
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+    def to_json(self) -> dict[str, Any]:
+        nonzero = np.flatnonzero(np.abs(self.ngram_weights[: self.buckets]).max(axis=1) > 0)
+        return {
+            "format": FORMAT,
+            "version": 1,
+            "labels": list(self.labels),
+            "orders": list(self.orders),
+            "buckets": self.buckets,
+            "extras": list(self.extras),
+            "extra_scale": self.extra_scale,
+            "meta": self.meta,
+            "intercept": _round(self.intercept),
+            "extra_weights": [_round(row) for row in self.extra_weights],
+            "ngram_weights": [[int(b), *_round(self.ngram_weights[b])] for b in nonzero.tolist()],
+        }
+
+    def save(self, path: Path) -> None:
+        data = self.to_json()
+        rows = data.pop("ngram_weights")
+        head = json.dumps(data, ensure_ascii=False, indent=1)
+        # One n-gram row per line keeps the file readable and its errors locatable.
+        body = ",\n".join(json.dumps(r, separators=(",", ":")) for r in rows)
+        path.write_text(
+            head[:-2] + ',\n "ngram_weights": [\n' + body + "\n ]\n}\n", encoding="utf-8"
+        )
+
+
+def _round(values: npt.NDArray[Any]) -> list[float]:
+    return [round(float(v), 5) for v in values]
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
+    """Read a model file; any problem names the file (and the line where it can be told)."""
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(name, None, f"无法读取（{exc}）", f"cannot read ({exc})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DataFileError(
+            name, exc.lineno, f"不是有效的JSON：{exc.msg}", f"not valid JSON: {exc.msg}"
+        ) from None
+
+    def bad(field: str, zh: str, en: str) -> DataFileError:
+        return DataFileError(name, _line_of(text, f'"{field}"'), f"{field}：{zh}", f"{field}: {en}")
+
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise DataFileError(name, 1, "不是chainwarden筛查模型文件", f"not a {FORMAT} file")
+    try:
+        labels = tuple(str(x) for x in data["labels"])
+        orders = tuple(int(x) for x in data["orders"])
+        buckets = int(data["buckets"])
+        model_extras = tuple(str(x) for x in data["extras"])
+        scale = float(data["extra_scale"])
+        intercept = np.asarray(data["intercept"], dtype=np.float32)
+        extra_weights = np.asarray(data["extra_weights"], dtype=np.float32)
+        rows = data["ngram_weights"]
+        meta = dict(data.get("meta", {}))
+    except KeyError as exc:
+        raise DataFileError(
+            name, None, f"缺少字段 {exc.args[0]}", f"missing field {exc.args[0]}"
+        ) from None
+    except (TypeError, ValueError) as exc:
+        raise DataFileError(
+            name, None, f"字段类型错误（{exc}）", f"a field has the wrong type ({exc})"
+        ) from None
+    if model_extras != tuple(extras):
+        raise bad(
+            "extras",
+            "与本版本引擎的证据特征不符，请重新训练",
+            "do not match this engine's features; retrain the model",
+        )
+    if intercept.shape != (len(labels),):
+        raise bad("intercept", "长度与labels不符", "length differs from labels")
+    if extra_weights.shape != (len(model_extras), len(labels)):
+        raise bad("extra_weights", "形状不符", "has the wrong shape")
+    if buckets <= 0 or not orders or min(orders) < 1 or not math.isfinite(scale):
+        raise bad("buckets", "哈希参数无效", "invalid hashing parameters")
+    weights = np.zeros((buckets + 1, len(labels)), dtype=np.float32)
+    start_line = _line_of(text, '"ngram_weights"') or 0
+    for i, row in enumerate(rows):
+        if (
+            not isinstance(row, list)
+            or len(row) != len(labels) + 1
+            or not isinstance(row[0], int)
+            or not 0 <= row[0] < buckets
+        ):
+            raise DataFileError(
+                name,
+                start_line + 1 + i,
+                f"第{i + 1}个n-gram权重行无效",
+                f"n-gram weight row {i + 1} is invalid (expected [bucket, {len(labels)} weights])",
+            )
+        try:
+            weights[row[0]] = row[1:]
+        except (TypeError, ValueError):
+            raise DataFileError(
+                name,
+                start_line + 1 + i,
+                f"第{i + 1}行权重不是数字",
+                f"row {i + 1} has a weight that is not a number",
+            ) from None
+    return LinearModel(
+        labels, orders, buckets, model_extras, scale, intercept, extra_weights, weights, meta
+    )

@@ -1,0 +1,413 @@
+"""Text normalisation that keeps a map from every normalised character back to the original.
+
+Steps, in order: a per-character fold (Unicode NFKC, full-width to half-width, case folding,
+accents stripped from Latin letters, traditional to simplified Chinese via OpenCC, Cyrillic and
+Greek look-alikes to Latin), removal of invisible and control characters, removal of separators
+placed between the characters of one word (``保-本-保-息``, ``P.U.M.P``), Chinese numerals read as
+numbers where they count something (``百倍`` → ``100倍``, ``百分之五`` → ``5%``), and the
+substitutions of pinyin, abbreviations, homophones and slang (``jys`` → ``交易所``).
+
+The fast path is one ``str.translate`` plus a few searches that find nothing; only texts that
+need a change of length go through the slower path that tracks positions. ``Normalised.span``
+maps a normalised ``[start, end)`` back to the original text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick_rs
+
+# Characters read as a word separator when they sit between the characters of one word.
+_SEPARATORS = " \t\r\n\u3000\u00a0-_*.|/\\~·丶`'\"+=#^•●★☆♥♡◆◇■□▲△○◎✦✧→—–"
+_SEP_CLASS = "[" + re.escape(_SEPARATORS) + "]"
+_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# Separators between two Chinese characters: 保 本 / 保-本 / 保*本.
+_CJK_SPLIT = re.compile(f"(?<=[{_CJK}]){_SEP_CLASS}+(?=[{_CJK}])")
+# Three or more single Latin letters separated by separators: P.U.M.P, u s d t.
+_LATIN_SPLIT = re.compile(f"(?<![a-z0-9])[a-z](?:{_SEP_CLASS}+[a-z](?![a-z0-9])){{2,}}")
+_MARK = "\x01"  # joins a batch; a control character, so never part of a normalised text
+_SEP_RUN = re.compile(f"{_SEP_CLASS}+")
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_CN_NUM = "零〇一二两三四五六七八九十百千万"
+# 百倍 / 十倍 / 三个点 / 五% : numerals that count something; 百分之五 / 百分之零点五.
+_CN_COUNT = re.compile(f"[{_CN_NUM}]+(?=倍|%|‰|个点)")
+_CN_PERCENT = re.compile(f"百分之([{_CN_NUM}]+(?:点[{_CN_NUM}]+)?|[0-9]+(?:\\.[0-9]+)?)")
+# "U" where it is money: 100u, 0.5u, 出u / 收u, u商.
+_MONEY_U = re.compile(r"(?:(?<=[0-9])|(?<=[出收换买卖充提兑]))u(?![a-z])|(?<![a-z0-9])u(?=[商币])")
+
+# Latin look-alikes among Cyrillic and Greek letters (after lower-casing).
+_CONFUSABLES = {
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "ӏ": "l",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ɡ": "g",
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "μ": "u",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "ϲ": "c",
+    "ı": "i",
+    "ℓ": "l",
+}
+
+# Planes scanned when building the character table (the rest map to themselves).
+_RANGES = ((0x0000, 0xD800), (0xE000, 0x10000), (0x1D400, 0x1D800), (0x1F100, 0x1F200))
+
+
+def _t2s_table() -> dict[str, str]:
+    """Traditional → simplified, one character at a time, from OpenCC's t2s dictionary."""
+    import opencc
+
+    chars = [
+        chr(cp)
+        for lo, hi in ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+        for cp in range(lo, hi)
+    ]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):  # pragma: no cover - a broken OpenCC build
+        raise RuntimeError("OpenCC t2s did not convert character by character")
+    return {a: b for a, b in zip(chars, converted, strict=True) if a != b and len(b) == 1}
+
+
+def _fold_char(char: str, t2s: dict[str, str]) -> str:
+    category = unicodedata.category(char)
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn") and char not in "\t\n\r":
+        return "" if category != "Cn" else char
+    if char in "\t\n\r":
+        return " "
+    if category == "Mn":
+        return ""
+    text = unicodedata.normalize("NFKC", char)
+    out = []
+    for c in text:
+        base = unicodedata.normalize("NFKD", c)
+        if len(base) > 1 and base[0].isascii() and base[0].isalpha():
+            c = base[0]  # é → e, ü → u
+        for lower in c.lower():
+            lower = _CONFUSABLES.get(lower, lower)
+            out.append(t2s.get(lower, lower))
+    return "".join(c for c in out if unicodedata.category(c) not in ("Mn", "Cf"))
+
+
+@dataclass(frozen=True)
+class CharTables:
+    """The per-character fold: a 1:1 ``str.translate`` table and the characters that change length."""
+
+    one_to_one: dict[int, int]
+    other: dict[str, str]  # characters that vanish or expand
+    special: re.Pattern[str]  # finds any character of ``other``
+
+    def fold(self, char: str) -> str:
+        if char in self.other:
+            return self.other[char]
+        return chr(self.one_to_one.get(ord(char), ord(char)))
+
+
+@functools.cache
+def char_tables() -> CharTables:
+    t2s = _t2s_table()
+    mapping: dict[str, str] = {}
+    for lo, hi in _RANGES:
+        for cp in range(lo, hi):
+            char = chr(cp)
+            folded = _fold_char(char, t2s)
+            if folded != char:
+                mapping[char] = folded
+    # Close the mapping so that folding a folded text changes nothing.
+    for _ in range(3):
+        changed = False
+        for char, folded in mapping.items():
+            again = "".join(mapping.get(c, c) for c in folded)
+            if again != folded:
+                mapping[char] = again
+                changed = True
+        if not changed:
+            break
+    one_to_one = {ord(a): ord(b) for a, b in mapping.items() if len(b) == 1}
+    other = {a: b for a, b in mapping.items() if len(b) != 1}
+    special = re.compile("[" + "".join(_ranges_class(sorted(ord(c) for c in other))) + "]")
+    return CharTables(one_to_one, other, special)
+
+
+def _ranges_class(points: Sequence[int]) -> Iterable[str]:
+    start = prev = -2
+    for cp in [*points, -10]:
+        if cp == prev + 1:
+            prev = cp
+            continue
+        if start >= 0:
+            yield (
+                re.escape(chr(start))
+                if start == prev
+                else f"{re.escape(chr(start))}-{re.escape(chr(prev))}"
+            )
+        start = prev = cp
+
+
+def cn_number(text: str) -> str:
+    """A Chinese numeral as digits: 百 → 100, 二十五 → 25, 一五 → 15, 三点五 → 3.5."""
+    if "点" in text:
+        whole, _, frac = text.partition("点")
+        return cn_number(whole or "零") + "." + "".join(str(_CN_DIGITS.get(c, 0)) for c in frac)
+    if all(c in _CN_DIGITS for c in text):
+        return "".join(str(_CN_DIGITS[c]) for c in text)
+    total = section = digit = 0
+    for c in text:
+        if c in _CN_DIGITS:
+            digit = _CN_DIGITS[c]
+        elif c == "万":
+            section = (section + digit) or 1
+            total += section * 10000
+            section = digit = 0
+        else:
+            section += (digit or 1) * _CN_UNITS[c]
+            digit = 0
+    return str(total + section + digit)
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A normalised text; ``starts[i]``/``ends[i]`` bound the original characters of ``text[i]``.
+
+    ``starts is None`` means the text kept its length, so positions are the same in both.
+    """
+
+    original: str
+    text: str
+    starts: tuple[int, ...] | None = None
+    ends: tuple[int, ...] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original ``[start, end)`` of the normalised ``[start, end)`` (``end > start``)."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        return self.starts[start], self.ends[end - 1]
+
+
+Edit = tuple[int, int, str]  # replace text[start:end] with the string
+
+
+def _apply(
+    text: str, starts: list[int], ends: list[int], edits: Sequence[Edit]
+) -> tuple[str, list[int], list[int]]:
+    parts: list[str] = []
+    new_starts: list[int] = []
+    new_ends: list[int] = []
+    pos = 0
+    for a, b, replacement in edits:
+        parts.append(text[pos:a])
+        new_starts.extend(starts[pos:a])
+        new_ends.extend(ends[pos:a])
+        parts.append(replacement)
+        if replacement:
+            new_starts.extend([starts[a]] * len(replacement))
+            new_ends.extend([ends[b - 1]] * len(replacement))
+        pos = b
+    parts.append(text[pos:])
+    new_starts.extend(starts[pos:])
+    new_ends.extend(ends[pos:])
+    return "".join(parts), new_starts, new_ends
+
+
+class Normaliser:
+    """Builds once (tables, substitution automaton) and normalises many texts."""
+
+    def __init__(self, substitutions: Iterable[tuple[str, str]] = ()) -> None:
+        self.tables = char_tables()
+        pairs: dict[str, str] = {}
+        for variant, canonical in substitutions:
+            v = self.fold(variant).strip()
+            c = self.fold(canonical).strip()
+            if v and c and v != c and v not in pairs:
+                pairs[v] = c
+        # A canonical form must not itself be rewritten again (keeps normalisation idempotent).
+        for v in list(pairs):
+            if any(other in pairs[v] for other in pairs if other != v) or v in pairs[v]:
+                del pairs[v]
+        self.variants = list(pairs)
+        self.canonical = [pairs[v] for v in self.variants]
+        self._latin_edges = [(_is_word(v[0]), _is_word(v[-1])) for v in self.variants]
+        self._automaton = (
+            ahocorasick_rs.AhoCorasick(
+                self.variants, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+            )
+            if self.variants
+            else None
+        )
+        self._trigger = re.compile(
+            "|".join(
+                p.pattern for p in (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT, _CN_PERCENT, _MONEY_U)
+            )
+        )
+
+    def fold(self, text: str) -> str:
+        """Only the per-character fold (no change of positions tracked)."""
+        tables = self.tables
+        folded = text.translate(tables.one_to_one)
+        if tables.special.search(folded):
+            folded = "".join(tables.other.get(c, c) for c in folded)
+        return folded
+
+    def normalise(self, text: str) -> Normalised:
+        folded = text.translate(self.tables.one_to_one)
+        if (
+            self.tables.special.search(folded)
+            or self._trigger.search(folded)
+            or self._substitution_edits(folded)
+        ):
+            return self._slow(text, folded)
+        return Normalised(text, folded)
+
+    def normalise_many(self, texts: Sequence[str]) -> list[Normalised]:
+        """The same as ``normalise`` on each text, with the searches run once over the batch."""
+        if len(texts) < 8:
+            return [self.normalise(t) for t in texts]
+        joined = _MARK.join(texts)
+        if joined.count(_MARK) != len(texts) - 1:  # a text contains the mark itself
+            return [self.normalise(t) for t in texts]
+        folded_all = joined.translate(self.tables.one_to_one)
+        pieces = folded_all.split(_MARK)
+        starts: list[int] = []
+        pos = 0
+        for piece in pieces:
+            starts.append(pos)
+            pos += len(piece) + 1
+        slow: set[int] = set()
+        for pattern in (self.tables.special, self._trigger):
+            for m in pattern.finditer(folded_all):
+                slow.add(bisect_right(starts, m.start()) - 1)
+        if self._automaton is not None:
+            for index, start, end in self._automaton.find_matches_as_indexes(folded_all):
+                if self._valid_substitution(folded_all, index, start, end):
+                    slow.add(bisect_right(starts, start) - 1)
+        return [
+            self._slow(text, folded) if i in slow else Normalised(text, folded)
+            for i, (text, folded) in enumerate(zip(texts, pieces, strict=True))
+        ]
+
+    def _slow(self, original: str, folded: str) -> Normalised:
+        text = folded
+        starts = list(range(len(text)))
+        ends = list(range(1, len(text) + 1))
+        other = self.tables.other
+        edits = [(m.start(), m.end(), other[m.group()]) for m in self.tables.special.finditer(text)]
+        if edits:
+            text, starts, ends = _apply(text, starts, ends, edits)
+        for _ in range(4):
+            for stage in self._stages:
+                edits = stage(self, text)
+                if edits:
+                    text, starts, ends = _apply(text, starts, ends, edits)
+            if not self._trigger.search(text) and not self._substitution_edits(text):
+                break
+        if len(text) == len(original) and starts == list(range(len(text))):
+            return Normalised(original, text)
+        return Normalised(original, text, tuple(starts), tuple(ends))
+
+    # Stages of the slow path; each returns sorted, non-overlapping edits.
+    def _split_edits(self, text: str) -> list[Edit]:
+        edits: list[Edit] = [(m.start(), m.end(), "") for m in _CJK_SPLIT.finditer(text)]
+        for m in _LATIN_SPLIT.finditer(text):
+            for sep in _SEP_RUN.finditer(text, m.start(), m.end()):
+                edits.append((sep.start(), sep.end(), ""))
+        edits.sort()
+        return _non_overlapping(edits)
+
+    def _number_edits(self, text: str) -> list[Edit]:
+        edits: list[Edit] = []
+        for m in _CN_PERCENT.finditer(text):
+            value = m.group(1)
+            digits = value if value[0].isdigit() else cn_number(value)
+            edits.append((m.start(), m.end(), digits + "%"))
+        for m in _CN_COUNT.finditer(text):
+            edits.append((m.start(), m.end(), cn_number(m.group())))
+        for m in _MONEY_U.finditer(text):
+            edits.append((m.start(), m.end(), "usdt"))
+        edits.sort()
+        return _non_overlapping(edits)
+
+    def _substitution_edits(self, text: str) -> list[Edit]:
+        if self._automaton is None:
+            return []
+        return [
+            (start, end, self.canonical[index])
+            for index, start, end in self._automaton.find_matches_as_indexes(text)
+            if self._valid_substitution(text, index, start, end)
+        ]
+
+    def _valid_substitution(self, text: str, index: int, start: int, end: int) -> bool:
+        """A Latin variant (``bi``, ``jys``) counts only as a whole word, not inside ``big``."""
+        left, right = self._latin_edges[index]
+        if left and start > 0 and _is_word(text[start - 1]):
+            return False
+        return not (right and end < len(text) and _is_word(text[end]))
+
+    _stages: tuple[Callable[[Normaliser, str], list[Edit]], ...] = (
+        _split_edits,
+        _substitution_edits,
+        _split_edits,
+        _number_edits,
+    )
+
+
+def _is_word(char: str) -> bool:
+    return char.isascii() and char.isalnum()
+
+
+def _non_overlapping(edits: list[Edit]) -> list[Edit]:
+    out: list[Edit] = []
+    last = -1
+    for edit in edits:
+        if edit[0] >= last:
+            out.append(edit)
+            last = edit[1]
+    return out
