@@ -23,6 +23,11 @@ class Settings(BaseSettings):
     # AES-GCM data keys and the look-up key; created on first use (keep it apart from backups
     # of the database).
     key_file: str = "chainwarden.keys"
+    # Real-name verification service (identity); unset: offline format and checksum check only.
+    identity_verifier_url: str | None = None
+    identity_verifier_key: str | None = None
+    identity_verifier_timeout: float = 3.0
+    identity_verifier_retries: int = 2
 
 
 @lru_cache
