@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from chainwarden.errors import ChainwardenError
+
+
+class RetentionError(ChainwardenError):
+    pass

@@ -1,0 +1,121 @@
+"""Tables of the retention log: one log head per provider, entries (leaves), payloads kept
+apart from the leaves, the complete-subtree hashes, signed tree heads and legal holds."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from chainwarden.store.base import Base, new_id, utcnow
+
+# Art. 17: records are kept for no less than six months.
+MINIMUM_RETENTION_MONTHS = 6
+
+
+class RetentionLog(Base):
+    """The head of a provider's log. Appends lock this row, so two writers never interleave."""
+
+    __tablename__ = "retention_logs"
+
+    provider_id: Mapped[str] = mapped_column(ForeignKey("providers.id"), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger, default=0)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    # The compact range: hashes of the complete subtrees that summarise the tree, left to right,
+    # concatenated (32 bytes each, one per set bit of ``size``). Appends need nothing else.
+    frontier: Mapped[bytes] = mapped_column(LargeBinary, default=b"")
+    retention_months: Mapped[int] = mapped_column(default=MINIMUM_RETENTION_MONTHS)
+    # Ed25519 private key, encrypted with the installation keyring; the public key is published.
+    signing_key: Mapped[str] = mapped_column(Text)
+    public_key: Mapped[bytes] = mapped_column(LargeBinary(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LogEntry(Base):
+    """One leaf. ``leaf`` is the exact text hashed into the tree; it names the payload only by
+    a salted digest, so the payload can be purged without changing any hash."""
+
+    __tablename__ = "retention_entries"
+    __table_args__ = (
+        UniqueConstraint("provider_id", "idx", name="uq_retention_entries_provider_idx"),
+        Index("ix_retention_entries_provider_at", "provider_id", "at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("retention_logs.provider_id"))
+    idx: Mapped[int] = mapped_column(BigInteger)
+    entry_type: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime]
+    actor_id: Mapped[str | None] = mapped_column(String(36))
+    actor_name: Mapped[str] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(32))
+    service_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    user_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    case_ref: Mapped[str | None] = mapped_column(String(100))
+    leaf: Mapped[str] = mapped_column(Text)
+    leaf_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    payload_purged_at: Mapped[datetime | None]
+
+
+class LogPayload(Base):
+    __tablename__ = "retention_payloads"
+
+    entry_id: Mapped[str] = mapped_column(ForeignKey("retention_entries.id"), primary_key=True)
+    salt: Mapped[bytes] = mapped_column(LargeBinary(16))
+    body: Mapped[str] = mapped_column(Text)
+
+
+class LogNode(Base):
+    """The hash of a complete subtree above the leaves: level ≥ 1, covering leaves
+    ``[idx·2^level, (idx+1)·2^level)``. Leaf hashes (level 0) live on the entries."""
+
+    __tablename__ = "retention_nodes"
+
+    provider_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+
+
+class TreeHead(Base):
+    __tablename__ = "retention_tree_heads"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("retention_logs.provider_id"), index=True)
+    tree_size: Mapped[int] = mapped_column(BigInteger)
+    root_hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    signed_at: Mapped[datetime]
+    signature: Mapped[bytes] = mapped_column(LargeBinary(64))
+
+
+class HoldScope(StrEnum):
+    USER = "user"
+    SERVICE = "service"
+    CASE = "case"
+
+
+class LegalHold(Base):
+    """While a hold is active, entries of that user, service or case keep their payloads."""
+
+    __tablename__ = "retention_holds"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    provider_id: Mapped[str] = mapped_column(ForeignKey("retention_logs.provider_id"), index=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(100))
+    reason: Mapped[str] = mapped_column(Text)
+    placed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    placed_by: Mapped[str] = mapped_column(String(200))
+    released_at: Mapped[datetime | None]
+    released_by: Mapped[str | None] = mapped_column(String(200))

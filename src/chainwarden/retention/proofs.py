@@ -1,0 +1,183 @@
+"""Proofs and signed tree heads from the stored tree, with O(log n) look-ups per proof.
+
+The verifiers need no database (an authority runs them offline); they are re-exported here so
+callers find proving and checking side by side.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from chainwarden.keys import keyring
+from chainwarden.retention import merkle
+from chainwarden.retention.errors import RetentionError
+from chainwarden.retention.heads import SignedTreeHead, tree_head_message, verify_tree_head
+from chainwarden.retention.log import head, signing_key_context
+from chainwarden.retention.merkle import NodeId, verify_consistency, verify_inclusion
+from chainwarden.retention.models import LogEntry, LogNode, RetentionLog, TreeHead
+from chainwarden.store.base import utcnow
+
+__all__ = [
+    "consistency_proof",
+    "inclusion_proof",
+    "latest_tree_head",
+    "root_at",
+    "sign_tree_head",
+    "verify_consistency",
+    "verify_inclusion",
+    "verify_tree_head",
+]
+
+
+def _bad_size(zh: str, en: str) -> RetentionError:
+    return RetentionError("invalid_tree_size", zh, en, field="tree_size")
+
+
+def fetch_nodes(session: Session, provider_id: str, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
+    """Look up complete subtrees in two indexed queries (leaves, then the levels above)."""
+    wanted = set(ids)
+    leaves = sorted(index for level, index in wanted if level == 0)
+    by_level: dict[int, list[int]] = {}
+    for level, index in wanted:
+        if level > 0:
+            by_level.setdefault(level, []).append(index)
+    found: dict[NodeId, bytes] = {}
+    if leaves:
+        rows = session.execute(
+            select(LogEntry.idx, LogEntry.leaf_hash).where(
+                LogEntry.provider_id == provider_id, LogEntry.idx.in_(leaves)
+            )
+        )
+        found.update({(0, row.idx): row.leaf_hash for row in rows})
+    if by_level:
+        rows = session.execute(
+            select(LogNode.level, LogNode.idx, LogNode.hash).where(
+                LogNode.provider_id == provider_id,
+                or_(
+                    *(
+                        and_(LogNode.level == level, LogNode.idx.in_(indexes))
+                        for level, indexes in by_level.items()
+                    )
+                ),
+            )
+        )
+        found.update({(row.level, row.idx): row.hash for row in rows})
+    missing = wanted - found.keys()
+    if missing:
+        raise RetentionError(
+            "tree_incomplete",
+            f"留存日志缺少 {len(missing)} 个节点",
+            f"the stored tree lacks {len(missing)} node(s), e.g. {min(missing)}",
+            kind="conflict",
+        )
+    return found
+
+
+def _size(session: Session, provider_id: str, tree_size: int | None) -> int:
+    current = head(session, provider_id).size
+    if tree_size is None:
+        return current
+    if not 0 <= tree_size <= current:
+        raise _bad_size(
+            f"树大小 {tree_size} 超出日志当前大小 {current}",
+            f"tree size {tree_size} is outside the log's current size {current}",
+        )
+    return tree_size
+
+
+def inclusion_proof(
+    session: Session, provider_id: str, index: int, tree_size: int | None = None
+) -> list[bytes]:
+    """RFC 9162 inclusion proof of leaf ``index`` in the tree of ``tree_size`` leaves
+    (default: the current size)."""
+    size = _size(session, provider_id, tree_size)
+    if not 0 <= index < size:
+        raise RetentionError(
+            "invalid_index",
+            f"条目 {index} 不在大小为 {size} 的树中",
+            f"entry {index} is not in a tree of {size} entries",
+            field="index",
+        )
+    plan = merkle.inclusion_plan(index, size)
+    return merkle.assemble(plan, fetch_nodes(session, provider_id, plan.node_ids()))
+
+
+def consistency_proof(
+    session: Session, provider_id: str, old_size: int, tree_size: int | None = None
+) -> list[bytes]:
+    """RFC 9162 consistency proof that the tree of ``old_size`` leaves is a prefix of the tree
+    of ``tree_size`` leaves (default: the current size)."""
+    size = _size(session, provider_id, tree_size)
+    if not 0 <= old_size <= size:
+        raise _bad_size(
+            f"旧树大小 {old_size} 不能大于 {size}",
+            f"old tree size {old_size} cannot exceed {size}",
+        )
+    plan = merkle.consistency_plan(old_size, size)
+    return merkle.assemble(plan, fetch_nodes(session, provider_id, plan.node_ids()))
+
+
+def root_at(session: Session, provider_id: str, tree_size: int) -> bytes:
+    """The root hash the log had when it held ``tree_size`` entries."""
+    size = _size(session, provider_id, tree_size)
+    if size == 0:
+        return merkle.EMPTY_ROOT
+    nodes = merkle.root_plan(size)
+    found = fetch_nodes(session, provider_id, nodes)
+    return merkle.fold([found[node] for node in nodes])
+
+
+def _private_key(session: Session, provider_id: str) -> Ed25519PrivateKey:
+    token = session.scalar(
+        select(RetentionLog.signing_key).where(RetentionLog.provider_id == provider_id)
+    )
+    if token is None:
+        head(session, provider_id)  # raises log_not_found
+    assert token is not None
+    raw = keyring().decrypt(token, context=signing_key_context(provider_id))
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def public_key(session: Session, provider_id: str) -> bytes:
+    """The raw 32-byte Ed25519 public key that verifies this provider's tree heads."""
+    return head(session, provider_id).public_key
+
+
+def sign_tree_head(
+    session: Session, provider_id: str, *, at: datetime | None = None
+) -> SignedTreeHead:
+    """Sign the log's current size and root, and keep the signed head (in the caller's
+    transaction)."""
+    log = head(session, provider_id)
+    moment = at or utcnow()
+    message = tree_head_message(provider_id, log.size, log.root_hash, moment)
+    signature = _private_key(session, provider_id).sign(message)
+    session.add(
+        TreeHead(
+            provider_id=provider_id,
+            tree_size=log.size,
+            root_hash=log.root_hash,
+            signed_at=moment,
+            signature=signature,
+        )
+    )
+    return SignedTreeHead(provider_id, log.size, log.root_hash, moment, signature)
+
+
+def latest_tree_head(session: Session, provider_id: str) -> SignedTreeHead | None:
+    row = session.scalars(
+        select(TreeHead)
+        .where(TreeHead.provider_id == provider_id)
+        .order_by(TreeHead.tree_size.desc(), TreeHead.signed_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return SignedTreeHead(
+        row.provider_id, row.tree_size, row.root_hash, row.signed_at, row.signature
+    )

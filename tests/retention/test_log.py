@@ -1,0 +1,197 @@
+"""Appending to a provider's log and proving what it holds, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from chainwarden.retention import (
+    EntryType,
+    NewEntry,
+    RetentionError,
+    append,
+    append_many,
+    merkle,
+    proofs,
+)
+from chainwarden.retention import log as retention_log
+from chainwarden.retention.heads import verify_tree_head
+from chainwarden.retention.models import LogEntry, LogNode, LogPayload
+
+from support.retention import Logs
+
+AT = datetime(2026, 3, 2, 3, tzinfo=UTC)
+
+
+def _items(n: int, **extra: object) -> list[NewEntry]:
+    return [
+        NewEntry(
+            EntryType.PUBLISHED_ITEM,
+            "user:alice",
+            {"text": f"第 {i} 条内容", "n": i},
+            user_id="alice",
+            at=AT,
+            **extra,  # type: ignore[arg-type]
+        )
+        for i in range(n)
+    ]
+
+
+def _leaf_hashes(logs: Logs, provider: str) -> list[bytes]:
+    with logs.db.session() as s:
+        return list(
+            s.scalars(
+                select(LogEntry.leaf_hash)
+                .where(LogEntry.provider_id == provider)
+                .order_by(LogEntry.idx)
+            )
+        )
+
+
+def test_appends_build_the_rfc9162_tree(logs: Logs) -> None:
+    with logs.db.session() as s:
+        first = append(
+            s,
+            provider_id=logs.beijing,
+            entry_type="login",
+            actor=logs.bj_admin,
+            payload={"ip": "192.0.2.7"},
+        )
+        rest = append_many(s, logs.beijing, _items(20))
+    assert first.index == 0
+    assert [e.index for e in rest] == list(range(1, 21))
+
+    leaves = _leaf_hashes(logs, logs.beijing)
+    with logs.db.session() as s:
+        head = retention_log.head(s, logs.beijing)
+        assert head.size == 21
+        assert head.root_hash == merkle.naive_root(leaves)
+        for size in (1, 7, 8, 13, 21):
+            assert proofs.root_at(s, logs.beijing, size) == merkle.naive_root(leaves[:size])
+            for index in range(size):
+                got = proofs.inclusion_proof(s, logs.beijing, index, size)
+                assert got == merkle.naive_inclusion(leaves[:size], index)
+            for old in range(size + 1):
+                got = proofs.consistency_proof(s, logs.beijing, old, size)
+                assert got == merkle.naive_consistency(leaves[:size], old)
+        assert retention_log.verify_log(s, logs.beijing) == []
+        # The other provider's log is separate and still empty.
+        with pytest.raises(RetentionError):
+            retention_log.head(s, logs.shanghai)
+
+
+def test_the_leaf_names_the_payload_only_by_a_salted_digest(logs: Logs) -> None:
+    with logs.db.session() as s:
+        entry = append(
+            s,
+            provider_id=logs.beijing,
+            entry_type=EntryType.USER_MEASURE,
+            actor=logs.bj_reviewer,
+            payload={"measure": "warning", "text": "秘密内容"},
+            user_id="alice",
+            service_id="svc-1",
+            case_ref="CASE-1",
+            at=AT,
+        )
+    with logs.db.session() as s:
+        row = s.get_one(LogEntry, entry.id)
+        leaf = json.loads(row.leaf)
+        payload = s.get_one(LogPayload, entry.id)
+    assert "秘密内容" not in row.leaf
+    assert leaf["type"] == "user_measure"
+    assert leaf["actor"] == {"id": "u-bjr", "name": "北京审核员", "role": "provider_reviewer"}
+    assert (leaf["user"], leaf["service"], leaf["case"]) == ("alice", "svc-1", "CASE-1")
+    assert leaf["at"] == "2026-03-02T03:00:00.000000+00:00"
+    assert leaf["payload_sha256"] == retention_log.payload_digest(payload.salt, payload.body)
+    assert json.loads(payload.body) == {"measure": "warning", "text": "秘密内容"}
+    assert merkle.hash_leaf(row.leaf.encode()) == row.leaf_hash == entry.leaf_hash
+
+
+def test_append_belongs_to_the_callers_transaction(logs: Logs) -> None:
+    with logs.db.session() as s:
+        append_many(s, logs.beijing, _items(3))
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), logs.db.session() as s:
+        append_many(s, logs.beijing, _items(5))
+        raise Boom
+    with logs.db.session() as s:
+        assert retention_log.head(s, logs.beijing).size == 3
+        assert len(_leaf_hashes(logs, logs.beijing)) == 3
+        assert retention_log.verify_log(s, logs.beijing) == []
+
+
+@pytest.mark.parametrize(
+    ("item", "code"),
+    [
+        (NewEntry("gossip", "x", {}), "invalid_entry_type"),
+        (NewEntry("login", "x", {"n": float("nan")}), "invalid_payload"),
+        (NewEntry("login", "x", {"when": datetime.now(UTC)}), "invalid_payload"),
+        (NewEntry("login", "x", {}, at=datetime(2026, 1, 1)), "naive_time"),
+    ],
+)
+def test_bad_entries_are_refused_before_anything_is_written(
+    logs: Logs, item: NewEntry, code: str
+) -> None:
+    with pytest.raises(RetentionError) as caught, logs.db.session() as s:
+        append_many(s, logs.beijing, [*_items(1), item])
+    assert caught.value.code == code
+
+
+def test_unknown_provider_is_refused(logs: Logs) -> None:
+    with pytest.raises(RetentionError) as caught, logs.db.session() as s:
+        append(s, provider_id="nope", entry_type="login", actor="x", payload={})
+    assert caught.value.kind == "not_found"
+
+
+def test_signed_tree_head_verifies_with_the_published_key(logs: Logs) -> None:
+    with logs.db.session() as s:
+        append_many(s, logs.beijing, _items(5))
+        sth = proofs.sign_tree_head(s, logs.beijing, at=AT)
+        key = proofs.public_key(s, logs.beijing)
+    assert sth.tree_size == 5
+    assert verify_tree_head(sth, key)
+    forged = type(sth)(sth.provider_id, 4, sth.root_hash, sth.signed_at, sth.signature)
+    assert not verify_tree_head(forged, key)
+    with logs.db.session() as s:
+        latest = proofs.latest_tree_head(s, logs.beijing)
+        append_many(s, logs.shanghai, _items(1))
+        other_key = proofs.public_key(s, logs.shanghai)
+    assert latest == sth
+    assert other_key != key and not verify_tree_head(sth, other_key)
+
+
+def test_tampering_with_stored_rows_is_found(logs: Logs) -> None:
+    with logs.db.session() as s:
+        entries = append_many(s, logs.beijing, _items(9))
+    with logs.db.session() as s:
+        s.execute(
+            update(LogPayload).where(LogPayload.entry_id == entries[4].id).values(body='{"n":99}')
+        )
+        s.execute(
+            update(LogNode)
+            .where(LogNode.provider_id == logs.beijing, LogNode.level == 2, LogNode.idx == 0)
+            .values(hash=b"\x00" * 32)
+        )
+    with logs.db.session() as s:
+        problems = retention_log.verify_log(s, logs.beijing)
+    assert problems == [
+        "entry 4: payload does not match the digest in its leaf",
+        "stored subtree (2, 0) is wrong",
+    ]
+
+
+def test_proof_sizes_are_checked(logs: Logs) -> None:
+    with logs.db.session() as s:
+        append_many(s, logs.beijing, _items(4))
+        with pytest.raises(RetentionError):
+            proofs.inclusion_proof(s, logs.beijing, 4, 4)
+        with pytest.raises(RetentionError):
+            proofs.inclusion_proof(s, logs.beijing, 0, 5)
+        with pytest.raises(RetentionError):
+            proofs.consistency_proof(s, logs.beijing, 5, 4)
