@@ -2,7 +2,8 @@
 
 from chainwarden.accounts import models as accounts
 from chainwarden.audit import models as audit
+from chainwarden.ledger import models as ledger
 from chainwarden.registry import models as registry
 from chainwarden.workdays import models as workdays
 
-__all__ = ["accounts", "audit", "registry", "workdays"]
+__all__ = ["accounts", "audit", "ledger", "registry", "workdays"]
