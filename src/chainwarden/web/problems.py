@@ -21,6 +21,8 @@ STATUS = {
     "forbidden": 403,
     "not_found": 404,
     "conflict": 409,
+    # Content taken down under a disposal order (RFC 7725).
+    "removed": 451,
     "unavailable": 503,
 }
 TITLES = {
@@ -34,6 +36,7 @@ TITLES = {
     415: ("不支持的内容类型", "Unsupported media type"),
     422: ("输入无效", "Invalid input"),
     429: ("请求过多", "Too many requests"),
+    451: ("因法律原因不可用", "Unavailable for legal reasons"),
     500: ("服务器内部错误", "Internal server error"),
     503: ("暂不可用", "Service unavailable"),
 }
