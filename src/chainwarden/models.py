@@ -3,6 +3,7 @@
 from chainwarden.accounts import models as accounts
 from chainwarden.audit import models as audit
 from chainwarden.registry import models as registry
+from chainwarden.supervision import models as supervision
 from chainwarden.workdays import models as workdays
 
-__all__ = ["accounts", "audit", "registry", "workdays"]
+__all__ = ["accounts", "audit", "registry", "supervision", "workdays"]
