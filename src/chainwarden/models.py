@@ -11,3 +11,6 @@ from chainwarden.workdays import models as workdays
 __all__ = ["accounts", "audit", "identity", "registry", "workdays"]
 __all__ = ["accounts", "audit", "registry", "retention", "workdays"]
 __all__ = ["accounts", "audit", "ledger", "registry", "workdays"]
+from chainwarden.supervision import models as supervision
+
+__all__ = ["accounts", "audit", "registry", "supervision", "workdays"]

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from chainwarden.cli import accounts, calendar, db, registry, screening
+from chainwarden.cli import accounts, calendar, db, registry, supervision
 from chainwarden.cli.common import err_console
 from chainwarden.errors import ChainwardenError
 
@@ -22,6 +23,8 @@ app.add_typer(db.app, name="db")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
+app.add_typer(supervision.app, name="supervision")
+app.add_typer(supervision.report_app, name="report")
 
 
 @app.command()

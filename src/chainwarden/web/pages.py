@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from chainwarden.errors import ChainwardenError
 from chainwarden.registry import public
 from chainwarden.registry.regions import PROVINCES
+from chainwarden.supervision import PublicPenalty, public_penalties_for_number
 from chainwarden.web.deps import Tx
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -43,14 +44,24 @@ def registry_page(
 
 @router.get("/registry/{number}", response_class=HTMLResponse)
 def entry_page(request: Request, number: str, session: Tx) -> HTMLResponse:
+    penalties: list[PublicPenalty] = []
     try:
         entry = public.lookup_number(session, number)
         error = None if entry else "未在公开名录中 / Not in the public registry"
+        if entry:
+            # Final penalty decisions against the provider are part of its public entry.
+            penalties = public_penalties_for_number(session, number) or []
     except ChainwardenError as exc:
         entry, error = None, exc.line()
     return templates.TemplateResponse(
         request,
         "entry.html",
-        {"entry": entry, "number": number, "error": error, "states": STATE_LABELS},
+        {
+            "entry": entry,
+            "number": number,
+            "error": error,
+            "states": STATE_LABELS,
+            "penalties": penalties,
+        },
         status_code=200 if entry else 404,
     )

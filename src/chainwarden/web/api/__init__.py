@@ -2,8 +2,17 @@
 
 from fastapi import APIRouter
 
-from chainwarden.web.api import accounts, audit, checks, filings, providers, registry
+from chainwarden.web.api import (
+    accounts,
+    audit,
+    checks,
+    filings,
+    providers,
+    registry,
+    supervision,
+)
 
 router = APIRouter()
-for module in (accounts, providers, filings, checks, registry, audit):
+for module in (accounts, providers, filings, checks, registry, audit, supervision):
     router.include_router(module.router)
+router.include_router(supervision.public_router)
