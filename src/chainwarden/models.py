@@ -6,11 +6,16 @@ from chainwarden.identity import models as identity
 from chainwarden.ledger import models as ledger
 from chainwarden.registry import models as registry
 from chainwarden.retention import models as retention
+from chainwarden.supervision import models as supervision
 from chainwarden.workdays import models as workdays
 
-__all__ = ["accounts", "audit", "identity", "registry", "workdays"]
-__all__ = ["accounts", "audit", "registry", "retention", "workdays"]
-__all__ = ["accounts", "audit", "ledger", "registry", "workdays"]
-from chainwarden.supervision import models as supervision
-
-__all__ = ["accounts", "audit", "registry", "supervision", "workdays"]
+__all__ = [
+    "accounts",
+    "audit",
+    "identity",
+    "ledger",
+    "registry",
+    "retention",
+    "supervision",
+    "workdays",
+]

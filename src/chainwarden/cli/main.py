@@ -6,8 +6,7 @@ import sys
 
 import typer
 
-from chainwarden.cli import accounts, calendar, db, registry, screening
-from chainwarden.cli import accounts, calendar, db, registry, supervision
+from chainwarden.cli import accounts, calendar, db, registry, screening, supervision
 from chainwarden.cli.common import err_console
 from chainwarden.errors import ChainwardenError
 
