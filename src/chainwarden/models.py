@@ -2,6 +2,7 @@
 
 from chainwarden.accounts import models as accounts
 from chainwarden.audit import models as audit
+from chainwarden.gateway import models as gateway
 from chainwarden.identity import models as identity
 from chainwarden.ledger import models as ledger
 from chainwarden.registry import models as registry
@@ -12,6 +13,7 @@ from chainwarden.workdays import models as workdays
 __all__ = [
     "accounts",
     "audit",
+    "gateway",
     "identity",
     "ledger",
     "registry",

@@ -24,6 +24,10 @@ STATUS = {
     # Content taken down under a disposal order (RFC 7725).
     "removed": 451,
     "unavailable": 503,
+    "bad_request": 400,
+    "too_large": 413,
+    "unsupported_media_type": 415,
+    "too_many_requests": 429,
 }
 TITLES = {
     400: ("请求无效", "Bad request"),

@@ -7,12 +7,13 @@ from chainwarden.web.api import (
     audit,
     checks,
     filings,
+    gateway,
     providers,
     registry,
     supervision,
 )
 
 router = APIRouter()
-for module in (accounts, providers, filings, checks, registry, audit, supervision):
+for module in (accounts, providers, filings, checks, registry, audit, supervision, gateway):
     router.include_router(module.router)
 router.include_router(supervision.public_router)
