@@ -72,12 +72,30 @@ def test_rotate_then_reencrypt(cw, tmp_path):
     done = cw("identity", "reencrypt", "--batch", "1", "--json")
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == {"key": "k2", "users": 2, "fields": 4}
-    assert json.loads(cw("keys", "status", "--json").stdout)["stale_users"] == 0
 
     listed = json.loads(cw("identity", "users", world.service_id, "--json").stdout)
     assert {u["number"] for u in listed} == {"110105********002X", "440304********123X"}
+    user_id = listed[0]["id"]
+    taken = cw(
+        "identity",
+        "measure",
+        user_id,
+        "--kind",
+        "restriction",
+        "--reason",
+        "刷屏",
+        "--function",
+        "post",
+        "--function",
+        "comment",
+        "--until",
+        "2099-01-01",
+        "--json",
+    )
+    assert taken.returncode == 0, taken.stderr
+    assert json.loads(taken.stdout)["until"] == "2098-12-31T16:00:00+00:00"  # Beijing midnight
     report = cw("identity", "report", world.beijing_id, "--since", "2026-01-01", "--json")
-    assert report.returncode == 0 and json.loads(report.stdout)["counts"]["warning"] == 0
+    assert report.returncode == 0 and json.loads(report.stdout)["counts"]["restriction"] == 1
 
 
 def test_missing_key_file_and_unknown_ids_are_one_line_errors(cw):

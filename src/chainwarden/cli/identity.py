@@ -173,3 +173,149 @@ def report(
             m["at"][:16], m["kind"], m["user"], m["number"], m["reason"], m["until"] or ""
         )
     out_console.print(table)
+
+
+@app.command()
+def register(
+    service_id: str = typer.Argument(..., help="Service id."),
+    nickname: str = typer.Option(..., help="The user's name on the service."),
+    real_name: str = typer.Option(..., help="Real name, or the organisation's name."),
+    number: str = typer.Option(
+        ..., envvar="CHAINWARDEN_IDENTITY_NUMBER", help="Citizen ID, USCC or mobile number."
+    ),
+    mobile: str = typer.Option(None, help="Mobile number (optional)."),
+    verify: bool = typer.Option(True, help="Verify at once with the configured verifier."),
+    json_: bool = JSON,
+) -> None:
+    """Register a service user; prints the user's API token once."""
+    from chainwarden.identity.verifiers import configured_verifier
+
+    try:
+        with open_database().session() as session:
+            user, token = users.register_user(
+                session,
+                SYSTEM,
+                service_id,
+                users.NewUser(nickname=nickname, real_name=real_name, number=number, mobile=mobile),
+            )
+            result = (
+                users.verify_user(session, SYSTEM, user.id, configured_verifier())
+                if verify
+                else None
+            )
+            row = {
+                "id": user.id,
+                "number": user.number_masked,
+                "verification": user.verification,
+                "verification_outcome": str(result.outcome) if result else None,
+                "token": token.secret,
+            }
+    except ChainwardenError as exc:
+        fail(exc.line())
+    if json_:
+        print_json(row)
+        return
+    out_console.print(f"registered {row['id']} {row['number']} ({row['verification']})")
+    out_console.print(f"user token (shown once): {row['token']}")
+
+
+@app.command()
+def measure(
+    user_id: str = typer.Argument(..., help="Service user id."),
+    kind: str = typer.Option(..., help="warning, restriction, closure or reinstatement."),
+    reason: str = typer.Option(..., help="Why (shown to the user and in the report)."),
+    function: list[str] = typer.Option(
+        None, "--function", help=f"Restricted function (repeat): {', '.join(measures.FUNCTIONS)}."
+    ),
+    until: datetime = typer.Option(
+        None, formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d"], help="End of a restriction (Beijing time)."
+    ),
+    content: list[str] = typer.Option(None, "--content", help="Linked content (repeat)."),
+    json_: bool = JSON,
+) -> None:
+    """Take a measure against a service user (Art. 16)."""
+    end = until.replace(tzinfo=LOCAL_TZ).astimezone(UTC) if until else None
+    try:
+        with open_database().session() as session:
+            taken = measures.apply_measure(
+                session,
+                SYSTEM,
+                user_id,
+                kind,
+                reason,
+                functions=function or None,
+                until=end,
+                content_refs=content or (),
+            )
+            row = {
+                "id": taken.id,
+                "kind": taken.kind,
+                "functions": taken.functions,
+                "until": taken.until.isoformat() if taken.until else None,
+            }
+    except ChainwardenError as exc:
+        fail(exc.line())
+    if json_:
+        print_json(row)
+    else:
+        out_console.print(
+            f"{row['kind']} {row['id']} {' '.join(row['functions'])} {row['until'] or ''}"
+        )
+
+
+@app.command("measures")
+def list_measures(
+    user_id: str = typer.Argument(..., help="Service user id."),
+    json_: bool = JSON,
+) -> None:
+    """Every measure taken against a service user."""
+    try:
+        with open_database().session() as session:
+            rows = [
+                {
+                    "id": m.id,
+                    "kind": m.kind,
+                    "at": m.starts_at.isoformat(),
+                    "reason": m.reason,
+                    "functions": m.functions,
+                    "until": m.until.isoformat() if m.until else None,
+                    "content_refs": m.content_refs,
+                    "actor": m.actor_name,
+                    "automatic": m.automatic,
+                    "rule": m.rule,
+                    "lifted_at": m.lifted_at.isoformat() if m.lifted_at else None,
+                }
+                for m in measures.measures_for_user(session, SYSTEM, user_id)
+            ]
+    except ChainwardenError as exc:
+        fail(exc.line())
+    if json_:
+        print_json(rows)
+        return
+    for r in rows:
+        out_console.print(f"{r['at'][:16]} {r['kind']:<13} {r['reason']} {r['until'] or ''}")
+
+
+@app.command()
+def agreement(
+    service_id: str = typer.Argument(..., help="Service id."),
+    kind: str = typer.Option(..., help="service_agreement or platform_rules."),
+    title: str = typer.Option(..., help="Title."),
+    body_file: typer.FileText = typer.Option(..., "--file", help="The text (UTF-8); - for stdin."),
+    json_: bool = JSON,
+) -> None:
+    """Publish the next version of a service agreement or the platform rules (Art. 7)."""
+    from chainwarden.identity import agreements
+
+    try:
+        with open_database().session() as session:
+            published = agreements.publish_agreement(
+                session, SYSTEM, service_id, kind, title, body_file.read()
+            )
+            row = {"id": published.id, "kind": published.kind, "version": published.version}
+    except ChainwardenError as exc:
+        fail(exc.line())
+    if json_:
+        print_json(row)
+    else:
+        out_console.print(f"published {row['kind']} v{row['version']} ({row['id']})")
