@@ -6,7 +6,16 @@ import sys
 
 import typer
 
-from chainwarden.cli import accounts, calendar, db, registry, screening, supervision
+from chainwarden.cli import (
+    accounts,
+    calendar,
+    db,
+    identity,
+    keys,
+    registry,
+    screening,
+    supervision,
+)
 from chainwarden.cli.common import err_console
 from chainwarden.errors import ChainwardenError
 
@@ -20,6 +29,8 @@ app.add_typer(registry.app, name="registry")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(db.app, name="db")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(identity.app, name="identity")
+app.add_typer(keys.app, name="keys")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
 app.add_typer(supervision.app, name="supervision")
