@@ -394,3 +394,31 @@ def test_navigation_follows_the_role(client):
     signed_in_as(client, "bj-cac")
     page = client.get("/registry").text
     assert "/console/review" in page and "/console/organisation" not in page
+
+
+def test_every_console_page_renders_in_english(client, seeded):
+    pages = {
+        "bj-admin": [
+            "/console/organisation",
+            "/console/services/new",
+            "/console/filings",
+            f"/console/filings/{seeded.ids['bj_draft']}",
+            f"/console/filings/{seeded.ids['bj_filed']}",
+            "/console/checks/respond",
+        ],
+        "cac": [
+            "/console/review",
+            "/console/filings?state=submitted",
+            f"/console/filings/{seeded.ids['sh_submitted']}",
+            "/console/checks",
+            f"/console/checks/{seeded.ids['bj_check']}",
+        ],
+    }
+    for username, paths in pages.items():
+        signed_in_as(client, username)
+        for path in paths:
+            page = client.get(path, headers={"Accept-Language": "en"})
+            assert page.status_code == 200, path
+            assert '<html lang="en">' in page.text, path
+            # No Chinese interface text is left: only data (names) may be Chinese.
+            assert "备案编号" not in page.text and "状态" not in page.text, path
