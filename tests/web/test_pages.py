@@ -422,3 +422,37 @@ def test_every_console_page_renders_in_english(client, seeded):
             assert '<html lang="en">' in page.text, path
             # No Chinese interface text is left: only data (names) may be Chinese.
             assert "备案编号" not in page.text and "状态" not in page.text, path
+
+
+ORGANISATION = {
+    "name": BEIJING_NAME,
+    "kind": "entity",
+    "legal_representative": "王一",
+    "responsible_person": "李二",
+    "contact_phone": "13800138000",
+    "contact_email": "",
+    "address": "",
+}
+
+
+def test_provider_admin_updates_its_organisation_with_a_reason(client, seeded):
+    path = f"/console/organisation/{seeded.ids['beijing']}"
+    token = signed_in_as(client, "bj-admin")
+    no_reason = post(client, path, token, **{**ORGANISATION, "contact_phone": "010-62345678"})
+    assert no_reason.status_code == 422 and "请说明修改原因" in no_reason.text
+    bad_phone = post(
+        client, path, token, **{**ORGANISATION, "contact_phone": "12", "reason": "换号"}
+    )
+    assert bad_phone.status_code == 422 and 'value="12"' in bad_phone.text
+    done = post(
+        client, path, token, **{**ORGANISATION, "contact_phone": "010-62345678", "reason": "换号"}
+    )
+    assert done.status_code == 303
+    assert "010-62345678" in client.get("/console/organisation").text
+    # Another organisation is out of reach, and a reviewer may only read.
+    other = post(
+        client, f"/console/organisation/{seeded.ids['shanghai']}", token, **ORGANISATION, reason="x"
+    )
+    assert other.status_code == 404
+    reviewer = signed_in_as(client, "bj-reviewer")
+    assert post(client, path, reviewer, **ORGANISATION, reason="x").status_code == 403

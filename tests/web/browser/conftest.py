@@ -89,7 +89,8 @@ def page(browser: Any, site: str) -> Iterator[Any]:
     context = browser.new_context(
         base_url=site, viewport={"width": 1280, "height": 900}, locale="zh-CN"
     )
-    context.set_default_timeout(15_000)
+    # Generous: the machine may be busy; a passing step does not wait for it.
+    context.set_default_timeout(30_000)
     opened = context.new_page()
     yield opened
     context.close()
