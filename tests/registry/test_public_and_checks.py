@@ -101,6 +101,27 @@ def test_regular_check_window_and_non_responders(db, filed):
         assert err.value.code == "already_responded"
 
 
+def test_checklist_shows_each_actor_its_own_services_and_their_responses(db, filed):
+    world, ids = filed
+    with db.session() as s:
+        campaign = checks.open_campaign(
+            s, world.cac, title="查验", opens_on=date(2026, 4, 1), closes_on=date(2026, 4, 15)
+        )
+        checks.respond(s, world.bj_provider, CAL, campaign.id, ids["bj"], now=at("2026-04-02"))
+    with db.session() as s:
+        everything = checks.checklist(s, world.cac, campaign.id)
+        assert {(i.filing.id, i.response is not None) for i in everything} == {
+            (ids["bj"], True),
+            (ids["sh"], False),
+        }
+        assert [i.filing.id for i in checks.checklist(s, world.sh_provider, campaign.id)] == [
+            ids["sh"]
+        ]
+        assert [i.filing.id for i in checks.checklist(s, world.bj_regulator, campaign.id)] == [
+            ids["bj"]
+        ]
+
+
 def test_provincial_regulator_cannot_open_a_check_elsewhere(db, filed):
     world, _ = filed
     with db.session() as s, pytest.raises(ChainwardenError) as err:

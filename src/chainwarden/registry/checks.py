@@ -223,3 +223,28 @@ def non_responders(session: Session, actor: Actor, campaign_id: str) -> list[Out
         for filing in session.scalars(scoped(query, actor))
         if filing.id not in responses or not responses[filing.id].in_time
     ]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    filing: Filing
+    response: CheckResponse | None
+
+
+def checklist(session: Session, actor: Actor, campaign_id: str) -> list[ChecklistItem]:
+    """The filed services a campaign checks that the actor may see, each with its response (if
+    any): a provider sees what it still has to confirm, a regulator the whole picture."""
+    campaign = get_campaign(session, actor, campaign_id)
+    query = select(Filing).where(Filing.state == FilingState.FILED).order_by(Filing.number)
+    if campaign.province_code:
+        query = query.where(Filing.province_code == campaign.province_code)
+    responses = {
+        r.filing_id: r
+        for r in session.scalars(
+            select(CheckResponse).where(CheckResponse.campaign_id == campaign.id)
+        )
+    }
+    return [
+        ChecklistItem(filing, responses.get(filing.id))
+        for filing in session.scalars(scoped(query, actor))
+    ]

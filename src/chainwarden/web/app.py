@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from chainwarden import __version__
 from chainwarden.settings import get_settings
@@ -13,6 +15,8 @@ from chainwarden.store import Database
 from chainwarden.store.base import utcnow
 from chainwarden.web import pages, problems
 from chainwarden.web.api import router as api_router
+
+STATIC = Path(__file__).parent / "static"
 
 
 def create_app(
@@ -34,4 +38,6 @@ def create_app(
     problems.install(app)
     app.include_router(api_router, prefix="/api/v1")
     app.include_router(pages.router)
+    # Styles and the vendored htmx (no CDN, no build step).
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

@@ -95,7 +95,8 @@ def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     zh, en = TITLES.get(exc.status_code, ("错误", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else en
-    return problem(exc.status_code, f"http_{exc.status_code}", zh, detail, exc.headers)
+    headers = dict(exc.headers) if exc.headers else None
+    return problem(exc.status_code, f"http_{exc.status_code}", zh, detail, headers)
 
 
 def _integrity(_request: Request, exc: Exception) -> JSONResponse:
