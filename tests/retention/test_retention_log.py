@@ -19,7 +19,7 @@ from chainwarden.retention import (
 )
 from chainwarden.retention import log as retention_log
 from chainwarden.retention.heads import verify_tree_head
-from chainwarden.retention.models import LogEntry, LogNode, LogPayload
+from chainwarden.retention.models import LogEntry, LogNode, LogPayload, node_key
 
 from support.retention import Logs
 
@@ -175,7 +175,7 @@ def test_tampering_with_stored_rows_is_found(logs: Logs) -> None:
         )
         s.execute(
             update(LogNode)
-            .where(LogNode.provider_id == logs.beijing, LogNode.level == 2, LogNode.idx == 0)
+            .where(LogNode.provider_id == logs.beijing, LogNode.node == node_key(2, 0))
             .values(hash=b"\x00" * 32)
         )
     with logs.db.session() as s:
