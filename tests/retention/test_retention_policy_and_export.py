@@ -222,6 +222,14 @@ def test_verify_names_the_entry_that_was_altered_removed_or_reordered(logs: Logs
     assert report.problems[0].startswith(f"entry 1 (id {ids[1]}): leaf altered")
     assert all(p.startswith(f"entry 1 (id {ids[1]})") for p in report.problems)
 
+    def drop_payload(lines: list[dict[str, object]]) -> list[dict[str, object]]:
+        lines[3]["payload"] = None
+        lines[3]["payload_purged"] = True
+        return lines
+
+    report = verify_bundle(_with_lines(bundle, drop_payload))
+    assert report.problems == [f"entry 3 (id {ids[3]}): payload removed from the bundle"]
+
     report = verify_bundle(_with_lines(bundle, lambda lines: lines[:1] + lines[2:]))
     assert report.problems == [f"entry 1 (id {ids[1]}): removed from the bundle"]
 

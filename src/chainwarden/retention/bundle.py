@@ -128,6 +128,7 @@ def verify_bundle(source: Path | bytes) -> BundleReport:
         listed = [
             (int(e["index"]), str(e["id"]), str(e["leaf_sha256"])) for e in manifest["entries"]
         ]
+        with_payload = {int(e["index"]) for e in manifest["entries"] if e.get("payload")}
         signature = bytes.fromhex(manifest["signature"])
     except (ValueError, KeyError, TypeError) as exc:
         report.problems.append(f"bundle metadata is malformed: {exc}")
@@ -176,6 +177,8 @@ def verify_bundle(source: Path | bytes) -> BundleReport:
         name = _entry_name(index, entry_id)
         if index in misplaced:
             report.problems.append(f"{name}: out of order (found at line {line['_line']})")
+        if index in with_payload and line.get("payload") is None:
+            report.problems.append(f"{name}: payload removed from the bundle")
         report.problems.extend(
             f"{name}: {problem}" for problem in _check_line(line, leaf_sha, head)
         )

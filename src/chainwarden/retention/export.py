@@ -138,7 +138,12 @@ def export_bundle(
         "tree_size": sth.tree_size,
         "export_entry": logged.index,
         "entries": [
-            {"index": line["index"], "id": line["id"], "leaf_sha256": line["leaf_sha256"]}
+            {
+                "index": line["index"],
+                "id": line["id"],
+                "leaf_sha256": line["leaf_sha256"],
+                "payload": line["payload"] is not None,
+            }
             for line in lines
         ],
     }

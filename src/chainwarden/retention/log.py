@@ -59,6 +59,9 @@ class EntryType(StrEnum):
     EXPORT = "export"  # an export for an authority (every export is itself logged)
 
 
+ENTRY_TYPES = frozenset(str(t) for t in EntryType)
+
+
 @dataclass(frozen=True)
 class NewEntry:
     entry_type: str
@@ -155,7 +158,7 @@ def _lock_head(session: Session, provider_id: str) -> tuple[int, list[bytes]]:
 
 
 def _checked(item: NewEntry) -> tuple[str, datetime, str]:
-    if item.entry_type not in set(EntryType):
+    if item.entry_type not in ENTRY_TYPES:
         allowed = ", ".join(EntryType)
         raise RetentionError(
             "invalid_entry_type",
@@ -254,12 +257,13 @@ def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -
         out.append(Entry(entry_id, provider_id, size, entry_type, at, leaf_hash))
         size += 1
 
-    session.execute(insert(ENTRIES), entry_rows)
-    session.execute(insert(PAYLOADS), payload_rows)
+    connection = session.connection()
+    connection.execute(insert(ENTRIES), entry_rows)
+    connection.execute(insert(PAYLOADS), payload_rows)
     if node_rows:
-        session.execute(insert(NODES), node_rows)
+        connection.execute(insert(NODES), node_rows)
     table = LOGS
-    session.execute(
+    connection.execute(
         update(table)
         .where(table.c.provider_id == provider_id)
         .values(size=size, root_hash=merkle.root_of_frontier(frontier), frontier=b"".join(frontier))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from chainwarden.keys import keyring
@@ -39,27 +39,30 @@ def _bad_size(zh: str, en: str) -> RetentionError:
 
 
 def fetch_nodes(session: Session, provider_id: str, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
-    """Look up complete subtrees with two index look-ups: ``idx IN (…)`` on the entries for
-    leaves and ``node IN (…)`` on the stored subtrees above them."""
+    """Look up complete subtrees in one statement: ``idx IN (…)`` on the entries for leaves and
+    ``node IN (…)`` on the stored subtrees above them, both index look-ups."""
     wanted = set(ids)
     leaves = [index for level, index in wanted if level == 0]
     keys = [node_key(level, index) for level, index in wanted if level > 0]
-    found: dict[NodeId, bytes] = {}
-    connection = session.connection()
+    # Leaf keys are their index (level 0), so both tables answer in one statement.
+    parts = []
     if leaves:
-        rows = connection.execute(
-            select(ENTRIES.c.idx, ENTRIES.c.leaf_hash).where(
+        parts.append(
+            select(ENTRIES.c.idx.label("node"), ENTRIES.c.leaf_hash.label("hash")).where(
                 ENTRIES.c.provider_id == provider_id, ENTRIES.c.idx.in_(leaves)
             )
         )
-        found.update({(0, idx): digest for idx, digest in rows})
     if keys:
-        rows = connection.execute(
+        parts.append(
             select(NODES.c.node, NODES.c.hash).where(
                 NODES.c.provider_id == provider_id, NODES.c.node.in_(keys)
             )
         )
-        found.update({node_of_key(key): digest for key, digest in rows})
+    found: dict[NodeId, bytes] = {}
+    if parts:
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        rows = session.connection().execute(query)
+        found = {node_of_key(key): digest for key, digest in rows}
     missing = wanted - found.keys()
     if missing:
         raise RetentionError(
@@ -98,8 +101,8 @@ def inclusion_proof(
     session: Session, provider_id: str, index: int, tree_size: int | None = None
 ) -> list[bytes]:
     """RFC 9162 inclusion proof of leaf ``index`` in the tree of ``tree_size`` leaves
-    (default: the current size)."""
-    size = _size(session, provider_id, tree_size)
+    (default: the current size). One database round trip when ``tree_size`` is given."""
+    size = _current_size(session, provider_id) if tree_size is None else tree_size
     if not 0 <= index < size:
         raise RetentionError(
             "invalid_index",
@@ -108,7 +111,14 @@ def inclusion_proof(
             field="index",
         )
     plan = merkle.inclusion_plan(index, size)
-    return merkle.assemble(plan, fetch_nodes(session, provider_id, plan.node_ids()))
+    try:
+        # The leaf itself is looked up too: a tree larger than the log then always lacks a node.
+        nodes = fetch_nodes(session, provider_id, plan.node_ids() | {(0, index)})
+    except RetentionError as exc:
+        if exc.code == "tree_incomplete":
+            _size(session, provider_id, tree_size)  # names the real problem: size or log
+        raise
+    return merkle.assemble(plan, nodes)
 
 
 def consistency_proof(
