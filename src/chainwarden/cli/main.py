@@ -13,6 +13,7 @@ from chainwarden.cli import (
     identity,
     keys,
     registry,
+    retention,
     screening,
     supervision,
 )
@@ -31,6 +32,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(accounts.app, name="accounts")
 app.add_typer(identity.app, name="identity")
 app.add_typer(keys.app, name="keys")
+app.add_typer(retention.app, name="retention")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
 app.add_typer(supervision.app, name="supervision")

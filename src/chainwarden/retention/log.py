@@ -30,7 +30,14 @@ from chainwarden.registry.models import Provider
 from chainwarden.retention import merkle
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import timestamp
-from chainwarden.retention.models import LogEntry, LogNode, LogPayload, RetentionLog
+from chainwarden.retention.models import (
+    LogEntry,
+    LogNode,
+    LogPayload,
+    RetentionLog,
+    node_key,
+    node_of_key,
+)
 from chainwarden.store.base import new_id, utcnow
 
 LEAF_VERSION = 1
@@ -50,6 +57,9 @@ class EntryType(StrEnum):
     LOGIN = "login"
     ADMIN_OPERATION = "admin_operation"
     EXPORT = "export"  # an export for an authority (every export is itself logged)
+
+
+ENTRY_TYPES = frozenset(str(t) for t in EntryType)
 
 
 @dataclass(frozen=True)
@@ -148,7 +158,7 @@ def _lock_head(session: Session, provider_id: str) -> tuple[int, list[bytes]]:
 
 
 def _checked(item: NewEntry) -> tuple[str, datetime, str]:
-    if item.entry_type not in set(EntryType):
+    if item.entry_type not in ENTRY_TYPES:
         allowed = ", ".join(EntryType)
         raise RetentionError(
             "invalid_entry_type",
@@ -194,7 +204,9 @@ def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -
     node_rows: list[dict[str, Any]] = []
 
     def new_node(level: int, index: int, digest: bytes) -> None:
-        node_rows.append({"provider_id": provider_id, "level": level, "idx": index, "hash": digest})
+        node_rows.append(
+            {"provider_id": provider_id, "node": node_key(level, index), "hash": digest}
+        )
 
     out = []
     for item, (entry_type, at, body) in zip(items, checked, strict=True):
@@ -245,12 +257,13 @@ def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -
         out.append(Entry(entry_id, provider_id, size, entry_type, at, leaf_hash))
         size += 1
 
-    session.execute(insert(ENTRIES), entry_rows)
-    session.execute(insert(PAYLOADS), payload_rows)
+    connection = session.connection()
+    connection.execute(insert(ENTRIES), entry_rows)
+    connection.execute(insert(PAYLOADS), payload_rows)
     if node_rows:
-        session.execute(insert(NODES), node_rows)
+        connection.execute(insert(NODES), node_rows)
     table = LOGS
-    session.execute(
+    connection.execute(
         update(table)
         .where(table.c.provider_id == provider_id)
         .values(size=size, root_hash=merkle.root_of_frontier(frontier), frontier=b"".join(frontier))
@@ -345,13 +358,14 @@ def verify_log(session: Session, provider_id: str) -> list[str]:
     if merkle.root_of_frontier(frontier) != log.root_hash:
         problems.append("root hash of the stored leaves differs from the log head")
     stored = session.execute(
-        select(LogNode.level, LogNode.idx, LogNode.hash).where(LogNode.provider_id == provider_id)
+        select(LogNode.node, LogNode.hash).where(LogNode.provider_id == provider_id)
     )
     count = 0
     for node in stored:
         count += 1
-        if expected_nodes.get((node.level, node.idx)) != node.hash:
-            problems.append(f"stored subtree ({node.level}, {node.idx}) is wrong")
+        level, index = node_of_key(node.node)
+        if expected_nodes.get((level, index)) != node.hash:
+            problems.append(f"stored subtree ({level}, {index}) is wrong")
     if count != len(expected_nodes):
         problems.append(f"{len(expected_nodes)} subtrees expected, {count} stored")
     return problems

@@ -11,7 +11,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     LargeBinary,
-    SmallInteger,
     String,
     Text,
     UniqueConstraint,
@@ -76,15 +75,26 @@ class LogPayload(Base):
     body: Mapped[str] = mapped_column(Text)
 
 
+NODE_LEVEL_SHIFT = 48  # a node key is level·2^48 + index: one indexed column, one IN (…) look-up
+
+
+def node_key(level: int, index: int) -> int:
+    return (level << NODE_LEVEL_SHIFT) | index
+
+
+def node_of_key(key: int) -> tuple[int, int]:
+    return key >> NODE_LEVEL_SHIFT, key & ((1 << NODE_LEVEL_SHIFT) - 1)
+
+
 class LogNode(Base):
     """The hash of a complete subtree above the leaves: level ≥ 1, covering leaves
-    ``[idx·2^level, (idx+1)·2^level)``. Leaf hashes (level 0) live on the entries."""
+    ``[index·2^level, (index+1)·2^level)``, keyed by ``node_key(level, index)``. Leaf hashes
+    (level 0) live on the entries."""
 
     __tablename__ = "retention_nodes"
 
     provider_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    level: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
-    idx: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    node: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     hash: Mapped[bytes] = mapped_column(LargeBinary(32))
 
 

@@ -10,16 +10,16 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from chainwarden.keys import keyring
 from chainwarden.retention import merkle
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import SignedTreeHead, tree_head_message, verify_tree_head
-from chainwarden.retention.log import head, signing_key_context
+from chainwarden.retention.log import ENTRIES, LOGS, NODES, head, signing_key_context
 from chainwarden.retention.merkle import NodeId, verify_consistency, verify_inclusion
-from chainwarden.retention.models import LogEntry, LogNode, RetentionLog, TreeHead
+from chainwarden.retention.models import RetentionLog, TreeHead, node_key, node_of_key
 from chainwarden.store.base import utcnow
 
 __all__ = [
@@ -39,34 +39,30 @@ def _bad_size(zh: str, en: str) -> RetentionError:
 
 
 def fetch_nodes(session: Session, provider_id: str, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
-    """Look up complete subtrees in two indexed queries (leaves, then the levels above)."""
+    """Look up complete subtrees in one statement: ``idx IN (…)`` on the entries for leaves and
+    ``node IN (…)`` on the stored subtrees above them, both index look-ups."""
     wanted = set(ids)
-    leaves = sorted(index for level, index in wanted if level == 0)
-    by_level: dict[int, list[int]] = {}
-    for level, index in wanted:
-        if level > 0:
-            by_level.setdefault(level, []).append(index)
-    found: dict[NodeId, bytes] = {}
+    leaves = [index for level, index in wanted if level == 0]
+    keys = [node_key(level, index) for level, index in wanted if level > 0]
+    # Leaf keys are their index (level 0), so both tables answer in one statement.
+    parts = []
     if leaves:
-        rows = session.execute(
-            select(LogEntry.idx, LogEntry.leaf_hash).where(
-                LogEntry.provider_id == provider_id, LogEntry.idx.in_(leaves)
+        parts.append(
+            select(ENTRIES.c.idx.label("node"), ENTRIES.c.leaf_hash.label("hash")).where(
+                ENTRIES.c.provider_id == provider_id, ENTRIES.c.idx.in_(leaves)
             )
         )
-        found.update({(0, row.idx): row.leaf_hash for row in rows})
-    if by_level:
-        rows = session.execute(
-            select(LogNode.level, LogNode.idx, LogNode.hash).where(
-                LogNode.provider_id == provider_id,
-                or_(
-                    *(
-                        and_(LogNode.level == level, LogNode.idx.in_(indexes))
-                        for level, indexes in by_level.items()
-                    )
-                ),
+    if keys:
+        parts.append(
+            select(NODES.c.node, NODES.c.hash).where(
+                NODES.c.provider_id == provider_id, NODES.c.node.in_(keys)
             )
         )
-        found.update({(row.level, row.idx): row.hash for row in rows})
+    found: dict[NodeId, bytes] = {}
+    if parts:
+        query = parts[0] if len(parts) == 1 else union_all(*parts)
+        rows = session.connection().execute(query)
+        found = {node_of_key(key): digest for key, digest in rows}
     missing = wanted - found.keys()
     if missing:
         raise RetentionError(
@@ -78,8 +74,19 @@ def fetch_nodes(session: Session, provider_id: str, ids: Iterable[NodeId]) -> di
     return found
 
 
+def _current_size(session: Session, provider_id: str) -> int:
+    size = (
+        session.connection()
+        .execute(select(LOGS.c.size).where(LOGS.c.provider_id == provider_id))
+        .scalar()
+    )
+    if size is None:
+        head(session, provider_id)  # raises log_not_found
+    return int(size or 0)
+
+
 def _size(session: Session, provider_id: str, tree_size: int | None) -> int:
-    current = head(session, provider_id).size
+    current = _current_size(session, provider_id)
     if tree_size is None:
         return current
     if not 0 <= tree_size <= current:
@@ -94,8 +101,8 @@ def inclusion_proof(
     session: Session, provider_id: str, index: int, tree_size: int | None = None
 ) -> list[bytes]:
     """RFC 9162 inclusion proof of leaf ``index`` in the tree of ``tree_size`` leaves
-    (default: the current size)."""
-    size = _size(session, provider_id, tree_size)
+    (default: the current size). One database round trip when ``tree_size`` is given."""
+    size = _current_size(session, provider_id) if tree_size is None else tree_size
     if not 0 <= index < size:
         raise RetentionError(
             "invalid_index",
@@ -104,7 +111,14 @@ def inclusion_proof(
             field="index",
         )
     plan = merkle.inclusion_plan(index, size)
-    return merkle.assemble(plan, fetch_nodes(session, provider_id, plan.node_ids()))
+    try:
+        # The leaf itself is looked up too: a tree larger than the log then always lacks a node.
+        nodes = fetch_nodes(session, provider_id, plan.node_ids() | {(0, index)})
+    except RetentionError as exc:
+        if exc.code == "tree_incomplete":
+            _size(session, provider_id, tree_size)  # names the real problem: size or log
+        raise
+    return merkle.assemble(plan, nodes)
 
 
 def consistency_proof(
@@ -132,7 +146,7 @@ def root_at(session: Session, provider_id: str, tree_size: int) -> bytes:
     return merkle.fold([found[node] for node in nodes])
 
 
-def _private_key(session: Session, provider_id: str) -> Ed25519PrivateKey:
+def private_key(session: Session, provider_id: str) -> Ed25519PrivateKey:
     token = session.scalar(
         select(RetentionLog.signing_key).where(RetentionLog.provider_id == provider_id)
     )
@@ -156,7 +170,7 @@ def sign_tree_head(
     log = head(session, provider_id)
     moment = at or utcnow()
     message = tree_head_message(provider_id, log.size, log.root_hash, moment)
-    signature = _private_key(session, provider_id).sign(message)
+    signature = private_key(session, provider_id).sign(message)
     session.add(
         TreeHead(
             provider_id=provider_id,

@@ -11,6 +11,7 @@ from chainwarden.web.api import (
     identity,
     providers,
     registry,
+    retention,
     supervision,
 )
 
@@ -23,6 +24,7 @@ for module in (
     registry,
     audit,
     identity,
+    retention,
     supervision,
     gateway,
 ):

@@ -21,10 +21,9 @@ def upgrade() -> None:
     op.create_table(
         "retention_nodes",
         sa.Column("provider_id", sa.String(length=36), nullable=False),
-        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
-        sa.Column("idx", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("node", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("hash", sa.LargeBinary(length=32), nullable=False),
-        sa.PrimaryKeyConstraint("provider_id", "level", "idx", name=op.f("pk_retention_nodes")),
+        sa.PrimaryKeyConstraint("provider_id", "node", name=op.f("pk_retention_nodes")),
     )
     op.create_table(
         "retention_logs",

@@ -19,7 +19,7 @@ from chainwarden.retention import (
 )
 from chainwarden.retention import log as retention_log
 from chainwarden.retention.heads import verify_tree_head
-from chainwarden.retention.models import LogEntry, LogNode, LogPayload
+from chainwarden.retention.models import LogEntry, LogNode, LogPayload, node_key
 
 from support.retention import Logs
 
@@ -69,7 +69,7 @@ def test_appends_build_the_rfc9162_tree(logs: Logs) -> None:
         head = retention_log.head(s, logs.beijing)
         assert head.size == 21
         assert head.root_hash == merkle.naive_root(leaves)
-        for size in (1, 7, 8, 13, 21):
+        for size in (1, 8, 13, 21):
             assert proofs.root_at(s, logs.beijing, size) == merkle.naive_root(leaves[:size])
             for index in range(size):
                 got = proofs.inclusion_proof(s, logs.beijing, index, size)
@@ -175,7 +175,7 @@ def test_tampering_with_stored_rows_is_found(logs: Logs) -> None:
         )
         s.execute(
             update(LogNode)
-            .where(LogNode.provider_id == logs.beijing, LogNode.level == 2, LogNode.idx == 0)
+            .where(LogNode.provider_id == logs.beijing, LogNode.node == node_key(2, 0))
             .values(hash=b"\x00" * 32)
         )
     with logs.db.session() as s:
@@ -189,9 +189,17 @@ def test_tampering_with_stored_rows_is_found(logs: Logs) -> None:
 def test_proof_sizes_are_checked(logs: Logs) -> None:
     with logs.db.session() as s:
         append_many(s, logs.beijing, _items(4))
-        with pytest.raises(RetentionError):
-            proofs.inclusion_proof(s, logs.beijing, 4, 4)
-        with pytest.raises(RetentionError):
-            proofs.inclusion_proof(s, logs.beijing, 0, 5)
-        with pytest.raises(RetentionError):
+        for index, size, code in (
+            (4, 4, "invalid_index"),
+            (0, 5, "invalid_tree_size"),
+            (4, 5, "invalid_tree_size"),
+        ):
+            with pytest.raises(RetentionError) as caught:
+                proofs.inclusion_proof(s, logs.beijing, index, size)
+            assert caught.value.code == code
+        with pytest.raises(RetentionError) as caught:
             proofs.consistency_proof(s, logs.beijing, 5, 4)
+        assert caught.value.code == "invalid_tree_size"
+        with pytest.raises(RetentionError) as caught:
+            proofs.inclusion_proof(s, logs.shanghai, 0, 1)
+        assert caught.value.code == "log_not_found"
