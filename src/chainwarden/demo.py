@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts import SYSTEM, Account, Role
+from chainwarden.accounts import SYSTEM, Account, Actor, Role
 from chainwarden.accounts import service as accounts
 from chainwarden.registry import checks, filings
+from chainwarden.registry.models import Filing, Service
 from chainwarden.registry.providers import ProviderInfo, ServiceInfo, register_provider
 from chainwarden.store import Database
+from chainwarden.supervision import assessments, cases, record_screening_counts
+from chainwarden.supervision.assessments import DUTIES, AssessmentInfo, ChecklistItem
 from chainwarden.workdays import WorkingCalendar
 from chainwarden.workdays.store import load_calendar
 
@@ -199,3 +202,105 @@ def _seed(session: Session, calendar: WorkingCalendar) -> None:
         opens_on=date(2026, 11, 2),
         closes_on=date(2026, 12, 18),
     )
+    _seed_supervision(session, calendar, regulator, filed, zhelian.id)
+
+
+def _seed_supervision(
+    session: Session, calendar: WorkingCalendar, regulator: Actor, filed: str, zhelian_id: str
+) -> None:
+    """A settled case with a final penalty on 链信电子合同, an overdue order that keeps a 浙链
+    service suspended, a security assessment awaiting review, and weeks of screening counts."""
+    filing = session.get_one(Filing, filed)
+    service = filing.service
+    case = cases.open_case(
+        session,
+        regulator,
+        filing.provider_id,
+        title="日志留存专项检查 / log retention inspection",
+        service_id=service.id,
+        now=_at("2026-07-06"),
+    )
+    cases.add_finding(
+        session,
+        regulator,
+        case.id,
+        article="17",
+        description="链上操作日志仅保存90天 / operation logs kept 90 days only",
+        now=_at("2026-07-06", 3),
+    )
+    order = cases.order_rectification(
+        session,
+        regulator,
+        calendar,
+        case.id,
+        article="17",
+        requirement="日志留存不少于六个月 / keep logs at least six months",
+        working_days=10,
+        now=_at("2026-07-07"),
+    )
+    cases.report_correction(
+        session, SYSTEM, order.id, "归档系统已上线 / archive in service", _at("2026-07-17")
+    )
+    cases.accept_correction(session, regulator, order.id, "复查合格 / verified", _at("2026-07-20"))
+    decision = cases.decide_penalty(
+        session,
+        regulator,
+        case.id,
+        breached_article="17",
+        serious=True,
+        measures=["warning", "order_correction", "suspension", "fine"],
+        fine_yuan=10_000,
+        facts="日志留存不足六个月，涉及用户逾十万 / logs short of six months for 100,000+ users",
+        now=_at("2026-07-22"),
+    )
+    cases.finalise_penalty(session, regulator, decision.id, _at("2026-07-24"))
+    cases.close_case(session, regulator, case.id, "整改完成 / corrected", _at("2026-07-27"))
+
+    baas = session.scalars(
+        select(Service).where(Service.provider_id == zhelian_id, Service.name == "浙链BaaS平台")
+    ).one()
+    open_case = cases.open_case(
+        session,
+        regulator,
+        zhelian_id,
+        title="信息审核制度检查 / information review inspection",
+        service_id=baas.id,
+        now=_at("2026-11-13"),
+    )
+    cases.order_rectification(
+        session,
+        regulator,
+        calendar,
+        open_case.id,
+        article="5",
+        requirement="建立信息审核制度 / set up information review",
+        working_days=5,
+        now=_at("2026-11-16"),
+    )
+    checklist = {key: ChecklistItem(True, "已落实 / in place", [f"{key}.pdf"]) for key in DUTIES}
+    assessments.submit(
+        session,
+        SYSTEM,
+        calendar,
+        service.id,
+        AssessmentInfo(
+            title="电子合同跨链存证功能 / cross-chain notarisation",
+            kind="function",
+            description="合同摘要同步至司法链 / contract digests anchored on the judicial chain",
+            launch_date=date(2027, 1, 15),
+            checklist=checklist,
+        ),
+        _at("2026-11-18"),
+    )
+    day = date(2026, 9, 28)
+    while day <= date(2026, 11, 24):
+        n = day.toordinal()
+        record_screening_counts(
+            session,
+            SYSTEM,
+            filing.provider_id,
+            day,
+            {"ico": n % 5, "trading": n % 7, "fraud": n % 3, "pyramid": (n // 7) % 4},
+            _at(day.isoformat(), 15),
+        )
+        day += timedelta(days=1)

@@ -236,3 +236,17 @@ def test_closed_cases_take_no_more_actions(db, world):
         with pytest.raises(ChainwardenError) as err:
             cases.add_finding(s, world.bj_regulator, case.id, article="5", description="x")
         assert err.value.code == "case_closed"
+
+
+def test_demo_data_shows_a_public_penalty_and_an_overdue_suspension(sqlite_db):
+    from chainwarden.accounts import SYSTEM
+    from chainwarden.demo import seed
+    from chainwarden.registry import public
+
+    list(seed(sqlite_db))
+    with sqlite_db.session() as s:
+        (entry,) = public.search(s, "链信电子合同")
+        (penalty,) = cases.public_penalties_for_number(s, entry.number)
+        assert (penalty.penalty_article, penalty.fine_yuan) == ("19", 10_000)
+        (late,) = cases.overdue_orders(s, SYSTEM, date(2026, 11, 25))
+        assert cases.is_service_suspended(s, late.service_id)

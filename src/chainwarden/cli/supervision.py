@@ -13,6 +13,7 @@ from rich.table import Table
 from chainwarden.accounts import Actor, Role
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
 from chainwarden.errors import ChainwardenError
+from chainwarden.registry.models import Service
 from chainwarden.registry.regions import province
 from chainwarden.store.base import utcnow
 from chainwarden.supervision import assessments, cases, dashboard, penalties, reports
@@ -139,6 +140,7 @@ def suspended(province_code: str = PROVINCE, json_: bool = JSON) -> None:
         rows = [
             {
                 "service_id": s.service_id,
+                "service": session.get_one(Service, s.service_id).name,
                 "order_id": s.order_id,
                 "province": s.province_code,
                 "since": s.starts_at.isoformat(),
@@ -151,7 +153,7 @@ def suspended(province_code: str = PROVINCE, json_: bool = JSON) -> None:
         return
     table = Table("服务 Service", "省", "自 Since", "原因 Reason")
     for r in rows:
-        table.add_row(r["service_id"], r["province"], r["since"][:10], r["reason"])
+        table.add_row(r["service"], r["province"], r["since"][:10], r["reason"])
     out_console.print(table)
 
 

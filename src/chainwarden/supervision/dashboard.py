@@ -10,7 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts.access import Actor, Role, restrict
+from chainwarden.accounts.access import Actor, Role, not_found, restrict
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, Provider
 from chainwarden.registry.regions import province
@@ -61,7 +61,9 @@ def record_screening_counts(
         raise SupervisionError(
             "negative_count", "拦截数量不能为负", "Counts cannot be negative", field="counts"
         )
-    provider = session.get_one(Provider, provider_id)
+    provider = session.get(Provider, provider_id)
+    if provider is None:
+        raise not_found("提供者", "Provider")
     now = now or utcnow()
     existing = {
         row.category: row

@@ -111,7 +111,7 @@ def assessment_pdf(session: Session, a: Assessment, generated: datetime | None =
         ("报送 Submitted", f"{ctx['submitted_on']} · {a.submitted_by}"),
         ("说明 Description", a.description),
     ]
-    with pdf.table(col_widths=(45, 135), first_row_as_headings=False) as table:
+    with pdf.table(col_widths=(45, 135), first_row_as_headings=False, text_align="LEFT") as table:
         for label, value in rows:
             table.row([label, value])
     pdf.ln(6)
@@ -129,7 +129,9 @@ def assessment_pdf(session: Session, a: Assessment, generated: datetime | None =
     pdf.multi_cell(0, 8, "自评清单 Self-assessment checklist", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("cjk", size=9)
     heading = FontFace(emphasis="", fill_color=(225, 225, 225))  # no bold face of the font
-    with pdf.table(col_widths=(12, 48, 16, 50, 54), headings_style=heading) as table:
+    with pdf.table(
+        col_widths=(12, 48, 16, 50, 54), headings_style=heading, text_align="LEFT"
+    ) as table:
         table.row(["条款", "义务 Duty", "落实 Met", "说明 Note", "证明材料 Evidence"])
         for row in ctx["checklist"]:
             table.row(
@@ -175,14 +177,19 @@ def _figure(title: str) -> Any:
 
     plt.rcParams["font.family"] = [_font_family(), "DejaVu Sans"]
     plt.rcParams["axes.unicode_minus"] = False
+    from matplotlib.ticker import MaxNLocator
+
     fig, ax = plt.subplots(figsize=(9, 4.8), dpi=100)
     ax.set_title(title)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts are whole numbers
     return fig, ax
 
 
 def _save(fig: Any, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
+    ax = fig.axes[0]
+    ax.set_ylim(bottom=0, top=max(ax.get_ylim()[1] * 1.08, 1))  # room for the value labels
     fig.tight_layout()
     fig.savefig(path, format="png")
     plt.close(fig)
@@ -228,13 +235,13 @@ def _screening_chart(data: dict[str, Any], path: Path) -> Path:
 def _supervision_chart(data: dict[str, Any], path: Path) -> Path:
     fig, ax = _figure("监管事项 Supervision workload")
     labels = [
-        "待审备案\nfilings in review",
-        "逾期备案审核\noverdue filing reviews",
-        "待审安全评估\nassessments in review",
-        "在办案件\nopen cases",
-        "未完成整改\nopen orders",
-        "逾期整改\noverdue orders",
-        "暂停服务\nsuspended services",
+        "待审备案\nfilings\nin review",
+        "逾期备案审核\nfiling reviews\noverdue",
+        "待审安全评估\nassessments\nin review",
+        "在办案件\nopen\ncases",
+        "未完成整改\nopen\norders",
+        "逾期整改\noverdue\norders",
+        "暂停服务\nsuspended\nservices",
     ]
     values = [
         data["filings"]["by_state"].get("submitted", 0),
