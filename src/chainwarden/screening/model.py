@@ -90,6 +90,7 @@ class LinearModel:
     extra_weights: FloatArray  # (extras, labels)
     ngram_weights: FloatArray  # (buckets + 1, labels), dense; the last row stays zero
     meta: dict[str, Any]
+    heads: tuple[int, ...] = ()  # sizes of the softmax groups over ``labels``; () = one group
 
     @property
     def padding(self) -> int:
@@ -120,10 +121,15 @@ class LinearModel:
         return total
 
     def probabilities(self, batch: Batch, extras: FloatArray) -> FloatArray:
+        """A softmax within each head (the labels, then the decisions)."""
         z = self.logits(batch, extras)
-        z -= z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
+        start = 0
+        for size in self.heads or (len(self.labels),):
+            part = z[:, start : start + size]
+            part -= part.max(axis=1, keepdims=True)
+            np.exp(part, out=part)
+            part /= part.sum(axis=1, keepdims=True)
+            start += size
         return z
 
     def to_json(self) -> dict[str, Any]:
@@ -132,6 +138,7 @@ class LinearModel:
             "format": FORMAT,
             "version": 1,
             "labels": list(self.labels),
+            "heads": list(self.heads or (len(self.labels),)),
             "orders": list(self.orders),
             "buckets": self.buckets,
             "extras": list(self.extras),
@@ -183,6 +190,7 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
         raise DataFileError(name, 1, "不是chainwarden筛查模型文件", f"not a {FORMAT} file")
     try:
         labels = tuple(str(x) for x in data["labels"])
+        heads = tuple(int(x) for x in data.get("heads", [len(labels)]))
         orders = tuple(int(x) for x in data["orders"])
         buckets = int(data["buckets"])
         model_extras = tuple(str(x) for x in data["extras"])
@@ -204,6 +212,10 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
             "extras",
             "与本版本引擎的证据特征不符，请重新训练",
             "do not match this engine's features; retrain the model",
+        )
+    if sum(heads) != len(labels) or min(heads, default=0) < 2:
+        raise bad(
+            "heads", "各组大小之和应等于labels的长度", "sizes must add up to the number of labels"
         )
     if intercept.shape != (len(labels),):
         raise bad("intercept", "长度与labels不符", "length differs from labels")
@@ -236,5 +248,5 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
                 f"row {i + 1} has a weight that is not a number",
             ) from None
     return LinearModel(
-        labels, orders, buckets, model_extras, scale, intercept, extra_weights, weights, meta
+        labels, orders, buckets, model_extras, scale, intercept, extra_weights, weights, meta, heads
     )
