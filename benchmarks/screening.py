@@ -26,16 +26,19 @@ BATCH = 5000
 
 
 def messages(count: int, length: int = 100) -> list[str]:
-    """About ``length``-character messages cut from the training corpus, cycled to ``count``."""
+    """About ``length``-character messages: corpus texts joined or cut, cycled to ``count``."""
     texts = [
         json.loads(line)["text"]
         for line in Path(CORPUS).read_text("utf-8").splitlines()
         if line.strip()
     ]
     pieces: list[str] = []
+    current = ""
     for text in texts:
-        for i in range(0, max(1, len(text) - length // 2), length):
-            pieces.append(text[i : i + length])
+        current = f"{current} {text}" if current else text
+        while len(current) >= length:
+            pieces.append(current[:length])
+            current = current[length:]
     return [pieces[i % len(pieces)] for i in range(count)]
 
 

@@ -34,7 +34,7 @@ DEVSET = _devset()
 # the engine reaches now (an honest floor against regressions, not the goal).
 PROHIBITED_PASSED = 0.045  # target 0.03
 ALLOWED_BLOCKED = 0.02
-ALLOWED_FLAGGED = 0.075  # target 0.06
+ALLOWED_FLAGGED = 0.06
 OBFUSCATION_GAP = 0.05
 
 

@@ -121,8 +121,8 @@ class Thresholds:
     hold for review."""
 
     block: float = 0.8
-    review: float = 0.5
-    gray: float = 0.55
+    review: float = 0.6
+    gray: float = 0.5
     # Also block when the classifier reaches ``corroborated`` and the rules, outside quotation
     # marks and after the context discount, reach ``evidence``.
     corroborated: float = 0.5

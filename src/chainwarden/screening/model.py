@@ -32,7 +32,6 @@ PACKAGED = Path(__file__).with_name("model") / "model.json"
 MARK = "\x01"  # starts every text in a batch; never left in normalised text
 
 _MULTIPLIERS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
-_MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -64,14 +63,18 @@ def hashed_ngrams(batch: Batch, order: int, buckets: int) -> tuple[IntArray, Int
     if n <= 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    h = np.full(n, order * 0x632BE5AB, dtype=np.uint64)
-    codes = batch.codes.astype(np.uint64)
+    # 32-bit multiply-xorshift hashing; wrapping arithmetic is intended.
+    h = np.full(n, (order * 0x632BE5AB) & 0xFFFFFFFF, dtype=np.uint32)
+    codes = batch.codes
     for k in range(order):
-        h += codes[k : k + n] * np.uint64(_MULTIPLIERS[k])
-    h ^= h >> np.uint64(29)
-    h *= _MIX
-    h ^= h >> np.uint64(32)
-    bucket = (h % np.uint64(buckets)).astype(np.int64)
+        h += codes[k : k + n] * np.uint32(_MULTIPLIERS[k])
+    h ^= h >> np.uint32(15)
+    h *= np.uint32(0x2C1B3C6D)
+    h ^= h >> np.uint32(12)
+    if buckets & (buckets - 1) == 0:
+        bucket = (h & np.uint32(buckets - 1)).astype(np.int64)
+    else:
+        bucket = (h % np.uint32(buckets)).astype(np.int64)
     doc = batch.doc_of[:n]
     if order > 1:
         inside = doc == batch.doc_of[order - 1 :]
