@@ -110,6 +110,11 @@ def test_provider_lexicon_extends_the_packaged_one(tmp_path: Path) -> None:
         ("term\tlang\tweight\tnote\n保本 zh 0.5 x\n", 2, "tab-separated"),
         ("term,lang,weight,note\n", 1, "header"),
         ("term\tlang\tweight\tnote\n\tzh\t0.5\tx\n", 2, "empty term"),
+        (
+            "term\tlang\tweight\tnote\n保本\tzh\t0.5\t\n保息\tzh\t0.5\t\n保本\tzh\t0.9\t\n",
+            4,
+            "line 2",
+        ),
     ],
 )
 def test_malformed_lexicon_names_file_and_line(
