@@ -709,15 +709,20 @@ def obfuscate(
         new = "".join(S2T.get(c, c) for c in text)
     elif kind == "pinyin":
         table = subs[sample.lang]
-        new = text
+        # URLs stay as they are: split them off and rewrite only the text between them.
+        parts = re.split(r"(https?://\S+)", text)
         replaced = 0
-        for canonical in sorted(table, key=len, reverse=True):
-            if len(canonical) < 2 or canonical not in new:
+        for canonical in sorted(table, key=lambda c: (-len(c), c)):
+            if len(canonical) < 2:
                 continue
-            new = new.replace(canonical, rng.choice(table[canonical]), 1)
-            replaced += 1
+            for i in range(0, len(parts), 2):
+                if canonical in parts[i]:
+                    parts[i] = parts[i].replace(canonical, rng.choice(table[canonical]), 1)
+                    replaced += 1
+                    break
             if replaced >= 2:
                 break
+        new = "".join(parts)
     else:
         raise ValueError(f"unknown obfuscation {kind!r}")
     if new == text:
