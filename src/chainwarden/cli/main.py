@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from chainwarden.cli import accounts, calendar, db, registry
+from chainwarden.cli import accounts, calendar, db, ledger, registry
 from chainwarden.cli.common import err_console
 from chainwarden.errors import ChainwardenError
 
@@ -20,6 +20,8 @@ app.add_typer(registry.app, name="registry")
 app.add_typer(calendar.app, name="calendar")
 app.add_typer(db.app, name="db")
 app.add_typer(accounts.app, name="accounts")
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(ledger.chain_app, name="chain")
 
 
 @app.command()
