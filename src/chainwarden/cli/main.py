@@ -12,6 +12,7 @@ from chainwarden.cli import (
     db,
     identity,
     keys,
+    ledger,
     registry,
     retention,
     screening,
@@ -33,6 +34,8 @@ app.add_typer(accounts.app, name="accounts")
 app.add_typer(identity.app, name="identity")
 app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(ledger.chain_app, name="chain")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
 app.add_typer(supervision.app, name="supervision")

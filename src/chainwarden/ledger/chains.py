@@ -30,12 +30,20 @@ def _province_of(session: Session, provider_id: str | None) -> str | None:
 
 
 def chain_for(session: Session, provider_id: str | None, *, create: bool = True) -> Chain:
-    """The provider's chain; created with a fresh signing key (stored encrypted) on first use."""
+    """The provider's chain; created with a fresh signing key (stored encrypted) on first use.
+
+    Remembered in the session, so recording many items neither queries nor flushes each time."""
+    known: dict[str | None, str] = session.info.setdefault("ledger.chain_ids", {})
+    if provider_id in known:
+        cached = session.get(Chain, known[provider_id])  # identity map: no query, no flush
+        if cached is not None:
+            return cached
     query = select(Chain).where(
         Chain.provider_id == provider_id if provider_id else Chain.provider_id.is_(None)
     )
     chain = session.scalar(query)
     if chain is not None:
+        known[provider_id] = chain.id
         return chain
     if not create:
         raise LedgerError(
@@ -55,6 +63,7 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
     )
     session.add(chain)
     session.flush()
+    known[provider_id] = chain.id
     return chain
 
 

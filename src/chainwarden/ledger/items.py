@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from chainwarden.accounts.access import Actor, Role, restrict
 from chainwarden.ledger.blocks import Header
 from chainwarden.ledger.chains import append_block, block_dict, chain_for, locked, signing_key
 from chainwarden.ledger.errors import LedgerError, item_removed
@@ -228,5 +229,14 @@ def header_dict_valid(data: dict[str, Any], public_key: str) -> list[str]:
     return problems
 
 
-def chains(session: Session) -> list[Chain]:
-    return list(session.scalars(select(Chain).order_by(Chain.created_at)))
+def visible_chains(session: Session, actor: Actor) -> list[Chain]:
+    """Chains the actor may see: every chain for admins and national regulators, a province's
+    for its regulator, the organisation's own for provider accounts."""
+    actor.require(Role.ADMIN, Role.REGULATOR, Role.PROVIDER_ADMIN, Role.PROVIDER_REVIEWER)
+    query = restrict(
+        select(Chain).order_by(Chain.created_at),
+        actor,
+        provider=Chain.provider_id,
+        province=Chain.province_code,
+    )
+    return list(session.scalars(query))

@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts.access import Actor, Role
+from chainwarden.accounts.access import Actor
 from chainwarden.ledger.blocks import signature_valid
 from chainwarden.ledger.chains import header_of
 from chainwarden.ledger.errors import LedgerError
 from chainwarden.ledger.hashing import ZERO_HASH, commit, leaf_hash, merkle_root, record_hash
+from chainwarden.ledger.items import visible_chains
 from chainwarden.ledger.models import Block, BlockKind, Chain, Disposal, DisposalState, Item
 
 
@@ -156,14 +157,10 @@ def verify_chain(session: Session, chain: Chain) -> ChainReport:
 
 def verify(session: Session, actor: Actor, *, provider_id: str | None = None) -> list[ChainReport]:
     """Reports for every chain the actor may see (or the provider's chain)."""
-    actor.require(Role.ADMIN, Role.REGULATOR, Role.PROVIDER_ADMIN, Role.PROVIDER_REVIEWER)
-    query = select(Chain).order_by(Chain.created_at)
-    if provider_id is not None:
-        query = query.where(Chain.provider_id == provider_id)
     found = [
         c
-        for c in session.scalars(query)
-        if actor.sees_everything or actor.can_see(c.provider_id or "", c.province_code or "")
+        for c in visible_chains(session, actor)
+        if provider_id is None or c.provider_id == provider_id
     ]
     if provider_id is not None and not found:
         raise LedgerError(

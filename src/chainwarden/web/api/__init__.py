@@ -9,6 +9,7 @@ from chainwarden.web.api import (
     filings,
     gateway,
     identity,
+    ledger,
     providers,
     registry,
     retention,
@@ -25,6 +26,7 @@ for module in (
     audit,
     identity,
     retention,
+    ledger,
     supervision,
     gateway,
 ):
