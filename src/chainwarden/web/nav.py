@@ -87,3 +87,4 @@ add(
 )
 add("/console/review", N_("Review queue"), section="regulator", roles=REGULATORS, order=10)
 add("/console/checks", N_("Check campaigns"), section="regulator", roles=REGULATORS, order=20)
+add("/console/posts", N_("Held posts"), section="provider", roles=PROVIDER_STAFF, order=40)
