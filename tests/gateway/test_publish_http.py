@@ -133,3 +133,9 @@ def test_failure_after_screening_is_a_500_with_nothing_written(db, gw, app, monk
     with db.session() as s:
         for model in (Post, Item, LogEntry):
             assert s.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_complaint_page_is_public(client, gw):
+    page = client.get(f"/complaints?service={gw.service_id}")
+    assert page.status_code == 200 and "/api/v1/complaints" in page.text
+    assert f'value="{gw.service_id}"' in page.text

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from chainwarden.cli import accounts, calendar, db, registry, screening, supervision
+from chainwarden.cli import accounts, calendar, db, gateway, registry, screening, supervision
 from chainwarden.cli.common import err_console
 from chainwarden.errors import ChainwardenError
 
@@ -23,6 +23,7 @@ app.add_typer(accounts.app, name="accounts")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
 app.add_typer(supervision.app, name="supervision")
+app.add_typer(gateway.app, name="gateway")
 app.add_typer(supervision.report_app, name="report")
 
 

@@ -65,3 +65,15 @@ def entry_page(request: Request, number: str, session: Tx) -> HTMLResponse:
         },
         status_code=200 if entry else 404,
     )
+
+
+@router.get("/complaints", response_class=HTMLResponse)
+def complaint_page(
+    request: Request,
+    service: str = Query(default="", max_length=36),
+    post: str = Query(default="", max_length=36),
+) -> HTMLResponse:
+    """The public complaint form (Art. 18); it posts to ``POST /api/v1/complaints``."""
+    return templates.TemplateResponse(
+        request, "complaint.html", {"service_id": service, "post_id": post}
+    )
