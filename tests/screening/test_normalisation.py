@@ -136,3 +136,10 @@ def test_normalisation_is_idempotent(text: str) -> None:
     normaliser = Normaliser(SUBSTITUTIONS)
     once = normaliser.normalise(text).text
     assert normaliser.normalise(once).text == once
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(TEXT, min_size=8, max_size=16))
+def test_batch_normalisation_equals_one_by_one(texts: list[str]) -> None:
+    normaliser = Normaliser(SUBSTITUTIONS)
+    assert normaliser.normalise_many(texts) == [normaliser.normalise(t) for t in texts]

@@ -14,6 +14,7 @@ from chainwarden.cli.main import app
 HERE = Path(__file__).parent
 LEXICON = HERE / "lexicon"
 runner = CliRunner()
+PROMOTION = "本平台保-本-保-息，日化收益2%，稳赚不赔，欢迎加入"
 
 
 def test_screen_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
@@ -21,7 +22,7 @@ def test_screen_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
     source.write_text(
         "\n".join(
             [
-                json.dumps({"id": 1, "text": "保-本-保-息"}, ensure_ascii=False),
+                json.dumps({"id": 1, "text": PROMOTION}, ensure_ascii=False),
                 "{not json",
                 json.dumps({"id": "no-text"}),
                 json.dumps(["a", "list"]),
@@ -39,7 +40,9 @@ def test_screen_keeps_order_and_reports_bad_lines(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
     assert len(lines) == 5
     assert lines[0]["id"] == 1 and lines[0]["decision"] == "block"
-    assert lines[0]["hits"][0]["matched"] == "保-本"
+    assert lines[0]["hits"]
+    for hit in lines[0]["hits"]:
+        assert PROMOTION[hit["start"] : hit["end"]] == hit["matched"]
     assert "error" in lines[1] and "line 2" in lines[1]["error"]
     assert lines[2] == {"id": "no-text", "error": lines[2]["error"]} and "text" in lines[2]["error"]
     assert "error" in lines[3]

@@ -20,9 +20,13 @@ LEXICON = HERE / "lexicon"
 CORPUS = HERE / "corpus.jsonl"
 
 
+# The tests' own lexicon and corpus are tiny: decide at the lower thresholds they were made for.
+THRESHOLDS = Thresholds(block=0.5, review=0.3, gray=0.4)
+
+
 @pytest.fixture(scope="module")
 def rules() -> Screener:
-    return Screener.load(lexicon=LEXICON, model=None)
+    return Screener.load(lexicon=LEXICON, model=None, thresholds=THRESHOLDS)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +34,7 @@ def trained(rules: Screener, tmp_path_factory: pytest.TempPathFactory) -> tuple[
     model = train(read_samples(CORPUS), rules, buckets=1 << 14, min_df=1)
     path = tmp_path_factory.mktemp("model") / "model.json"
     model.save(path)
-    return Screener.load(lexicon=LEXICON, model=path), path
+    return Screener.load(lexicon=LEXICON, model=path, thresholds=THRESHOLDS), path
 
 
 def test_every_hit_points_at_what_it_matched_in_the_original(rules: Screener) -> None:
@@ -90,7 +94,7 @@ def test_provider_lexicon_extends_the_packaged_one(tmp_path: Path) -> None:
     extra.write_text(
         "term\tlang\tweight\tnote\tcategory\n蛙蛙登月\tzh\t0.9\tour own\tspeculation\n", "utf-8"
     )
-    screener = Screener.load([extra], lexicon=LEXICON, model=None)
+    screener = Screener.load([extra], lexicon=LEXICON, model=None, thresholds=THRESHOLDS)
     result = screener.screen("一起蛙-蛙-登-月")
     assert result.decision is Decision.BLOCK
     assert result.hits[0].rule == "lexicon:mine.tsv:2"
@@ -106,6 +110,11 @@ def test_provider_lexicon_extends_the_packaged_one(tmp_path: Path) -> None:
         ("term\tlang\tweight\tnote\n保本 zh 0.5 x\n", 2, "tab-separated"),
         ("term,lang,weight,note\n", 1, "header"),
         ("term\tlang\tweight\tnote\n\tzh\t0.5\tx\n", 2, "empty term"),
+        (
+            "term\tlang\tweight\tnote\n保本\tzh\t0.5\t\n保息\tzh\t0.5\t\n保本\tzh\t0.9\t\n",
+            4,
+            "line 2",
+        ),
     ],
 )
 def test_malformed_lexicon_names_file_and_line(

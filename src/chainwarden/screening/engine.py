@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -44,6 +45,14 @@ EXTRAS: tuple[str, ...] = (
     *(f"evidence*context:{k}" for k in CONTEXT_KINDS),
     "evidence:max",
     "evidence:categories",
+    "evidence:quoted",
+    "evidence:unquoted",
+)
+
+# A quoted term is mentioned rather than used (news and warnings quote scheme vocabulary).
+_QUOTED = re.compile(
+    "“[^”\x01]{1,80}”|「[^」\x01]{1,80}」|『[^』\x01]{1,80}』|‘[^’\x01]{1,80}’"
+    "|(?<![a-z0-9])\"[^\"\x01]{1,80}\"|(?<![a-z0-9])'[^'\x01]{1,80}'(?![a-z0-9])"
 )
 
 # Without a model: how much each kind of context discounts the rule evidence.
@@ -107,15 +116,20 @@ class ScreeningResult:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """``block``: prohibited probability to block; ``review``: to hold for review;
-    ``gray``: probability of a gray text (price talk, "is this legit?") to hold for review."""
+    """``block``: the classifier's probability of a prohibited text needed to block; ``review``:
+    to hold for review; ``gray``: probability of a gray text (price talk, "is this legit?") to
+    hold for review."""
 
-    block: float = 0.5
-    review: float = 0.3
-    gray: float = 0.4
+    block: float = 0.8
+    review: float = 0.6
+    gray: float = 0.5
+    # Also block when the classifier reaches ``corroborated`` and the rules, outside quotation
+    # marks and after the context discount, reach ``evidence``.
+    corroborated: float = 0.5
+    evidence: float = 0.8
 
     def __post_init__(self) -> None:
-        for name in ("block", "review", "gray"):
+        for name in ("block", "review", "gray", "corroborated", "evidence"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ScreeningError(
@@ -230,6 +244,9 @@ class Screener:
                 )
             self._prohibited = np.array([self._label_index[c] for c in CATEGORIES])
             self._gray = self._label_index[GRAY]
+            # A decision head, when the model has one, gives the decision directly.
+            self._block = self._label_index.get("decision:block")
+            self._review = self._label_index.get("decision:review")
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -273,9 +290,19 @@ class Screener:
         if self.model is not None:
             probs = self.model.probabilities(batch, evidence.extras)
             per_category = probs[:, self._prohibited]
-            score = per_category.sum(axis=1)
-            gray = probs[:, self._gray]
+            if self._block is not None and self._review is not None:
+                score = probs[:, self._block]
+                gray = probs[:, self._review]
+            else:
+                score = per_category.sum(axis=1)
+                gray = probs[:, self._gray]
             flagged = (score >= t.review) | (gray >= t.gray)
+            # Only frames that change what words mean (warnings, reports, denials, technology)
+            # discount here; market talk and questions make a text gray, not innocent.
+            discount = np.prod(1.0 - evidence.context * _FRAME_DISCOUNT, axis=1)
+            rules = evidence.extras[:, EXTRAS.index("evidence:unquoted")] * discount
+            corroborated = (score >= t.corroborated) & (rules >= t.evidence)
+            score = np.where(corroborated, np.maximum(score, t.block), score)
         else:
             discount = np.prod(1.0 - evidence.context * _DISCOUNT, axis=1)
             per_category = evidence.categories * discount[:, None]
@@ -400,9 +427,32 @@ class Screener:
         extras[:, :N_CAT] = categories
         extras[:, N_CAT : N_CAT + N_CTX] = context
         extras[:, N_CAT + N_CTX : N_CAT + 2 * N_CTX] = top[:, None] * context
-        extras[:, -2] = top
-        extras[:, -1] = (categories >= 0.5).sum(axis=1)
+        extras[:, -4] = top
+        extras[:, -3] = (categories >= 0.5).sum(axis=1)
+        extras[:, -2:] = self._quoted(batch, doc, source, start, offsets)
         return Evidence(doc, source, start, end, categories, context, extras)
+
+    def _quoted(
+        self, batch: Batch, doc: IntArray, source: IntArray, start: IntArray, offsets: IntArray
+    ) -> FloatArray:
+        """Per text, the noisy-OR of the category hits inside quotation marks, and outside."""
+        out = np.zeros((batch.size, 2), dtype=np.float32)
+        is_cat = self._source_kind[source] < N_CAT
+        if not is_cat.any():
+            return out
+        marks = np.zeros(len(batch.joined) + 1, dtype=np.int32)
+        for m in _QUOTED.finditer(batch.joined):
+            marks[m.start()] += 1
+            marks[m.end()] -= 1
+        inside = np.cumsum(marks)[(start + offsets)[is_cat]] > 0
+        key = np.unique(doc[is_cat] * 2 * len(self.sources) + source[is_cat] * 2 + (~inside))
+        u_doc, rest = np.divmod(key, 2 * len(self.sources))
+        u_source, outside = np.divmod(rest, 2)
+        logmiss = np.bincount(
+            u_doc * 2 + outside, weights=self._source_logmiss[u_source], minlength=batch.size * 2
+        )
+        out[:] = (1.0 - np.exp(logmiss)).reshape(batch.size, 2)
+        return out
 
     def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[set[int]]:
         """For each pattern rule, the texts worth running it on."""
@@ -460,6 +510,10 @@ class Screener:
 
 _DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)
 _DISCOUNT = np.array([_CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS], dtype=np.float32)
+_FRAME_DISCOUNT = np.array(
+    [0.0 if k in ("question", "market") else _CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS],
+    dtype=np.float32,
+)
 _GRAY_KINDS = [CONTEXT_KINDS.index("question"), CONTEXT_KINDS.index("market")]
 
 

@@ -108,6 +108,18 @@ def _rows(path: Path, header: Sequence[str]) -> Iterable[tuple[int, list[str]]]:
         raise DataFileError(name, None, "缺少表头", "has no header line")
 
 
+def _once(seen: dict[str, int], key: str, name: str, number: int) -> None:
+    """A term listed twice in one file is a mistake (which weight is meant?)."""
+    if key in seen:
+        raise DataFileError(
+            name,
+            number,
+            f"{key!r} 已在第{seen[key]}行出现",
+            f"{key!r} is already listed on line {seen[key]}",
+        )
+    seen[key] = number
+
+
 def _weight(value: str, name: str, number: int) -> float:
     try:
         weight = float(value)
@@ -142,8 +154,10 @@ def read_terms(path: Path, category: str | None = None) -> list[Term]:
     name = str(path)
     header = TERM_HEADER if category else EXTRA_HEADER
     terms = []
+    seen: dict[str, int] = {}
     for number, fields in _rows(path, header):
         term = _text(fields[0], "term", name, number)
+        _once(seen, f"{term}\t{fields[4] if category is None else category}", name, number)
         lang = _lang(fields[1], name, number)
         weight = _weight(fields[2], name, number)
         cat = category or fields[4]
@@ -161,8 +175,10 @@ def read_terms(path: Path, category: str | None = None) -> list[Term]:
 def read_cues(path: Path) -> list[Cue]:
     name = str(path)
     cues = []
+    seen: dict[str, int] = {}
     for number, fields in _rows(path, CUE_HEADER):
         cue = _text(fields[0], "cue", name, number)
+        _once(seen, f"{cue}\t{fields[2]}", name, number)
         lang = _lang(fields[1], name, number)
         kind = fields[2]
         if kind not in CONTEXT_KINDS:
@@ -179,8 +195,10 @@ def read_cues(path: Path) -> list[Cue]:
 def read_substitutions(path: Path) -> list[Substitution]:
     name = str(path)
     subs = []
+    seen: dict[str, int] = {}
     for number, fields in _rows(path, SUBSTITUTION_HEADER):
         variant = _text(fields[0], "variant", name, number)
+        _once(seen, variant, name, number)
         canonical = _text(fields[1], "canonical", name, number)
         subs.append(Substitution(variant, canonical, _lang(fields[2], name, number)))
     return subs

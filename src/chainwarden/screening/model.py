@@ -32,7 +32,6 @@ PACKAGED = Path(__file__).with_name("model") / "model.json"
 MARK = "\x01"  # starts every text in a batch; never left in normalised text
 
 _MULTIPLIERS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
-_MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 FloatArray = npt.NDArray[np.float32]
 IntArray = npt.NDArray[np.int64]
@@ -64,14 +63,18 @@ def hashed_ngrams(batch: Batch, order: int, buckets: int) -> tuple[IntArray, Int
     if n <= 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    h = np.full(n, order * 0x632BE5AB, dtype=np.uint64)
-    codes = batch.codes.astype(np.uint64)
+    # 32-bit multiply-xorshift hashing; wrapping arithmetic is intended.
+    h = np.full(n, (order * 0x632BE5AB) & 0xFFFFFFFF, dtype=np.uint32)
+    codes = batch.codes
     for k in range(order):
-        h += codes[k : k + n] * np.uint64(_MULTIPLIERS[k])
-    h ^= h >> np.uint64(29)
-    h *= _MIX
-    h ^= h >> np.uint64(32)
-    bucket = (h % np.uint64(buckets)).astype(np.int64)
+        h += codes[k : k + n] * np.uint32(_MULTIPLIERS[k])
+    h ^= h >> np.uint32(15)
+    h *= np.uint32(0x2C1B3C6D)
+    h ^= h >> np.uint32(12)
+    if buckets & (buckets - 1) == 0:
+        bucket = (h & np.uint32(buckets - 1)).astype(np.int64)
+    else:
+        bucket = (h % np.uint32(buckets)).astype(np.int64)
     doc = batch.doc_of[:n]
     if order > 1:
         inside = doc == batch.doc_of[order - 1 :]
@@ -90,6 +93,7 @@ class LinearModel:
     extra_weights: FloatArray  # (extras, labels)
     ngram_weights: FloatArray  # (buckets + 1, labels), dense; the last row stays zero
     meta: dict[str, Any]
+    heads: tuple[int, ...] = ()  # sizes of the softmax groups over ``labels``; () = one group
 
     @property
     def padding(self) -> int:
@@ -120,10 +124,15 @@ class LinearModel:
         return total
 
     def probabilities(self, batch: Batch, extras: FloatArray) -> FloatArray:
+        """A softmax within each head (the labels, then the decisions)."""
         z = self.logits(batch, extras)
-        z -= z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= z.sum(axis=1, keepdims=True)
+        start = 0
+        for size in self.heads or (len(self.labels),):
+            part = z[:, start : start + size]
+            part -= part.max(axis=1, keepdims=True)
+            np.exp(part, out=part)
+            part /= part.sum(axis=1, keepdims=True)
+            start += size
         return z
 
     def to_json(self) -> dict[str, Any]:
@@ -132,6 +141,7 @@ class LinearModel:
             "format": FORMAT,
             "version": 1,
             "labels": list(self.labels),
+            "heads": list(self.heads or (len(self.labels),)),
             "orders": list(self.orders),
             "buckets": self.buckets,
             "extras": list(self.extras),
@@ -183,6 +193,7 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
         raise DataFileError(name, 1, "不是chainwarden筛查模型文件", f"not a {FORMAT} file")
     try:
         labels = tuple(str(x) for x in data["labels"])
+        heads = tuple(int(x) for x in data.get("heads", [len(labels)]))
         orders = tuple(int(x) for x in data["orders"])
         buckets = int(data["buckets"])
         model_extras = tuple(str(x) for x in data["extras"])
@@ -204,6 +215,10 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
             "extras",
             "与本版本引擎的证据特征不符，请重新训练",
             "do not match this engine's features; retrain the model",
+        )
+    if sum(heads) != len(labels) or min(heads, default=0) < 2:
+        raise bad(
+            "heads", "各组大小之和应等于labels的长度", "sizes must add up to the number of labels"
         )
     if intercept.shape != (len(labels),):
         raise bad("intercept", "长度与labels不符", "length differs from labels")
@@ -236,5 +251,5 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
                 f"row {i + 1} has a weight that is not a number",
             ) from None
     return LinearModel(
-        labels, orders, buckets, model_extras, scale, intercept, extra_weights, weights, meta
+        labels, orders, buckets, model_extras, scale, intercept, extra_weights, weights, meta, heads
     )

@@ -145,6 +145,7 @@ class CharTables:
     one_to_one: dict[int, int]
     other: dict[str, str]  # characters that vanish or expand
     special: re.Pattern[str]  # finds any character of ``other``
+    special_unmarked: re.Pattern[str]  # the same but the batch mark (U+0001)
 
     def fold(self, char: str) -> str:
         if char in self.other:
@@ -174,8 +175,10 @@ def char_tables() -> CharTables:
             break
     one_to_one = {ord(a): ord(b) for a, b in mapping.items() if len(b) == 1}
     other = {a: b for a, b in mapping.items() if len(b) != 1}
-    special = re.compile("[" + "".join(_ranges_class(sorted(ord(c) for c in other))) + "]")
-    return CharTables(one_to_one, other, special)
+    points = sorted(ord(c) for c in other)
+    special = re.compile("[" + "".join(_ranges_class(points)) + "]")
+    unmarked = re.compile("[" + "".join(_ranges_class([p for p in points if p != 1])) + "]")
+    return CharTables(one_to_one, other, special, unmarked)
 
 
 def _ranges_class(points: Sequence[int]) -> Iterable[str]:
@@ -322,7 +325,7 @@ class Normaliser:
             starts.append(pos)
             pos += len(piece) + 1
         slow: set[int] = set()
-        for pattern in (self.tables.special, self._trigger):
+        for pattern in (self.tables.special_unmarked, self._trigger):
             for m in pattern.finditer(folded_all):
                 slow.add(bisect_right(starts, m.start()) - 1)
         if self._automaton is not None:
@@ -343,11 +346,12 @@ class Normaliser:
         if edits:
             text, starts, ends = _apply(text, starts, ends, edits)
         for _ in range(4):
+            before = text
             for stage in self._stages:
                 edits = stage(self, text)
                 if edits:
                     text, starts, ends = _apply(text, starts, ends, edits)
-            if not self._trigger.search(text) and not self._substitution_edits(text):
+            if text == before:
                 break
         if len(text) == len(original) and starts == list(range(len(text))):
             return Normalised(original, text)

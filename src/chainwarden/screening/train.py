@@ -11,7 +11,7 @@ import numpy as np
 
 from chainwarden.screening.engine import EXTRAS, LABELS, Screener
 from chainwarden.screening.errors import ScreeningError
-from chainwarden.screening.evaluate import Sample
+from chainwarden.screening.evaluate import EXPECTED, Sample
 from chainwarden.screening.model import Batch, LinearModel, hashed_ngrams
 
 CORPUS = Path(__file__).with_name("corpus") / "train.jsonl"
@@ -19,7 +19,7 @@ CORPUS = Path(__file__).with_name("corpus") / "train.jsonl"
 DEFAULTS: dict[str, Any] = {
     "orders": (1, 2, 3),
     "buckets": 1 << 18,
-    "c": 4.0,
+    "c": 1.0,
     "extra_scale": 2.0,
     "min_df": 2,
 }
@@ -78,22 +78,29 @@ def train(
         )
     ngrams, extras = features(screener, [s.text for s in samples], orders, buckets, extra_scale)
     df = np.asarray((ngrams > 0).sum(axis=0)).ravel()
-    keep = sparse.diags((df >= min_df).astype(np.float64))
-    x = sparse.hstack([ngrams @ keep, sparse.csr_matrix(extras)]).tocsr()
-    clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced")
-    clf.fit(x, labels)
-    coef = np.asarray(clf.coef_, dtype=np.float32)  # (labels, features)
-    ngram_weights = np.zeros((buckets + 1, len(clf.classes_)), dtype=np.float32)
-    ngram_weights[:buckets] = coef[:, :buckets].T
+    used = np.flatnonzero(df >= min_df)  # fit only the columns that can get a weight
+    x = sparse.hstack([ngrams[:, used], sparse.csr_matrix(extras)]).tocsr()
+    weights = _group_weights(labels)
+    # Two heads over the same features: which label (for the categories shown), and which
+    # decision (for the decision itself, so six prohibited labels do not pool their mass).
+    fine = LogisticRegression(C=c, max_iter=500, tol=1e-3).fit(x, labels, sample_weight=weights)
+    decisions = [f"decision:{EXPECTED[label]}" for label in labels]
+    coarse = LogisticRegression(C=c, max_iter=500, tol=1e-3).fit(
+        x, decisions, sample_weight=weights
+    )
+    coef = np.vstack([fine.coef_, coarse.coef_]).astype(np.float32)  # (outputs, features)
+    outputs = (*fine.classes_, *coarse.classes_)
+    ngram_weights = np.zeros((buckets + 1, len(outputs)), dtype=np.float32)
+    ngram_weights[used] = coef[:, : len(used)].T
     ngram_weights[np.abs(ngram_weights) < 1e-4] = 0.0
     return LinearModel(
-        labels=tuple(str(label) for label in clf.classes_),
+        labels=tuple(str(label) for label in outputs),
         orders=tuple(orders),
         buckets=buckets,
         extras=EXTRAS,
         extra_scale=extra_scale,
-        intercept=np.asarray(clf.intercept_, dtype=np.float32),
-        extra_weights=np.ascontiguousarray(coef[:, buckets:].T),
+        intercept=np.concatenate([fine.intercept_, coarse.intercept_]).astype(np.float32),
+        extra_weights=np.ascontiguousarray(coef[:, len(used) :].T),
         ngram_weights=ngram_weights,
         meta={
             "samples": len(samples),
@@ -102,7 +109,27 @@ def train(
             "lexicon_version": screener.lexicon.version,
             **(meta or {}),
         },
+        heads=(len(fine.classes_), len(coarse.classes_)),
     )
+
+
+# Share of the training weight given to each expected decision: a label's texts share its
+# decision's part equally, so six prohibited labels do not outweigh four allowed ones.
+DECISION_SHARE = {"block": 0.4, "pass": 0.4, "review": 0.2}
+
+
+def _group_weights(labels: Sequence[str]) -> Any:
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    per_decision: dict[str, int] = {}
+    for label in counts:
+        per_decision[EXPECTED[label]] = per_decision.get(EXPECTED[label], 0) + 1
+    weights = [
+        DECISION_SHARE[EXPECTED[label]] / per_decision[EXPECTED[label]] / counts[label]
+        for label in labels
+    ]
+    return np.asarray(weights) * len(labels)
 
 
 def corpus_digest(path: Path) -> str:

@@ -36,6 +36,7 @@ EXPECTED = {
     "gray": "review",
 }
 
+OBFUSCATIONS = ("none", "fullwidth", "spaced", "traditional", "pinyin", "zero_width")
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 SEPARATORS_ZH = (" ", "-", "*", ".", "|", "丶", "/", "_", "~", "·")
 SEPARATORS_EN = (" ", ".", "-", "*", "_", "|")
@@ -520,7 +521,7 @@ _S2T_PAIRS = (
     "续續没沒样樣么麼吗嗎难難尽盡确確准準断斷语語诉訴书書习習乐樂听聽见見觉覺种種远遠达達运運"
     "选選刚剛处處术術负負责責检檢审審罚罰讯訊调調侦偵诱誘饵餌组組织織虚虛拟擬类類视視频頻获獲"
     "围圍简簡宝寶体體脑腦电電优優赠贈庆慶轮輪阶階轻輕亏虧损損赔賠环環稣穌惊驚险險欢歡闻聞"
-    "价價项項错錯转轉详詳纳納随隨着著积積顶頂铁鐵当當双雙创創标標别別兴興几幾参參广廣伙夥鲸鯨税稅释釋杀殺猪豬软軟违違扫掃钻鑽坛壇贴貼库庫凭憑陆陸赢贏厂廠闲閒帮幫终終鉴鑒颁頒楼樓紧緊张張绝絕总總显顯举舉档檔乡鄉历歷华華侨僑爷爺饭飯馆館鱼魚鸡雞汤湯课課补補缴繳识識扬揚荡蕩"
+    "绑綁证證鉴鑒讲講论論设設议議调調还還种種缘緣恋戀软軟账賬价價项項错錯转轉详詳纳納随隨着著积積顶頂铁鐵当當双雙创創标標别別兴興几幾参參广廣伙夥鲸鯨税稅释釋杀殺猪豬软軟违違扫掃钻鑽坛壇贴貼库庫凭憑陆陸赢贏厂廠闲閒帮幫终終鉴鑒颁頒楼樓紧緊张張绝絕总總显顯举舉档檔乡鄉历歷华華侨僑爷爺饭飯馆館鱼魚鸡雞汤湯课課补補缴繳识識扬揚荡蕩"
 )
 S2T = {_S2T_PAIRS[i]: _S2T_PAIRS[i + 1] for i in range(0, len(_S2T_PAIRS), 2)}
 
@@ -534,10 +535,15 @@ def read_handwritten(path: Path, lang: str) -> list[Sample]:
     for number, line in enumerate(lines, start=1):
         if not line.strip() or line.startswith("#") or line == "label\ttext":
             continue
-        label, sep, text = line.partition("\t")
-        if not sep or label not in EXPECTED:
+        fields = line.split("\t")
+        if len(fields) not in (2, 3) or fields[0] not in EXPECTED:
             raise ValueError(f"{path.name}:{number}: expected 'label<TAB>text', got {line!r}")
-        samples.append(Sample(text=text.strip(), lang=lang, label=label))
+        obfuscation = fields[2] if len(fields) == 3 else "none"
+        if obfuscation not in OBFUSCATIONS:
+            raise ValueError(f"{path.name}:{number}: unknown obfuscation {obfuscation!r}")
+        # Invisible characters are written as \uXXXX escapes so that editors cannot drop them.
+        text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), fields[1].strip())
+        samples.append(Sample(text=text, lang=lang, label=fields[0], obfuscation=obfuscation))
     return samples
 
 
@@ -624,14 +630,25 @@ def generate_templated(rng: random.Random, per_template: int) -> list[Sample]:
 
 
 def _key_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Up to three non-overlapping lexicon terms in ``text``, outside URLs."""
     folded = text.casefold()
+    blocked = [(m.start(), m.end()) for m in re.finditer(r"https?://\S+", folded)]
     spans: list[tuple[int, int]] = []
     for term in terms:
-        start = folded.find(term.casefold())
-        if start < 0:
-            continue
+        needle = term.casefold()
+        if needle.isascii():
+            pattern = r"(?<![a-z0-9])" + re.escape(needle) + r"(?![a-z0-9])"
+            match = re.search(pattern, folded)
+            if match is None:
+                continue
+            start = match.start()
+        else:
+            start = folded.find(needle)
+            if start < 0:
+                continue
         end = start + len(term)
-        if all(end <= s or start >= e for s, e in spans):
+        taken = spans + blocked
+        if all(end <= s or start >= e for s, e in taken):
             spans.append((start, end))
         if len(spans) >= 3:
             break
@@ -681,7 +698,7 @@ def obfuscate(
 
         def hide(word: str) -> str:
             chars = list(word)
-            for _ in range(max(1, len(chars) // 2)):
+            for _ in range(rng.randint(1, 2)):
                 chars.insert(rng.randint(1, len(chars) - 1), rng.choice(ZERO_WIDTH))
             return "".join(chars)
 
@@ -692,15 +709,20 @@ def obfuscate(
         new = "".join(S2T.get(c, c) for c in text)
     elif kind == "pinyin":
         table = subs[sample.lang]
-        new = text
+        # URLs stay as they are: split them off and rewrite only the text between them.
+        parts = re.split(r"(https?://\S+)", text)
         replaced = 0
-        for canonical in sorted(table, key=len, reverse=True):
-            if len(canonical) < 2 or canonical not in new:
+        for canonical in sorted(table, key=lambda c: (-len(c), c)):
+            if len(canonical) < 2:
                 continue
-            new = new.replace(canonical, rng.choice(table[canonical]), 1)
-            replaced += 1
+            for i in range(0, len(parts), 2):
+                if canonical in parts[i]:
+                    parts[i] = parts[i].replace(canonical, rng.choice(table[canonical]), 1)
+                    replaced += 1
+                    break
             if replaced >= 2:
                 break
+        new = "".join(parts)
     else:
         raise ValueError(f"unknown obfuscation {kind!r}")
     if new == text:
@@ -719,7 +741,7 @@ def apply_obfuscation(
     out: list[Sample] = []
     for sample in samples:
         rate = 0.3 if sample.label in PROHIBITED else 0.05 if sample.label in ALLOWED else 0.02
-        if rng.random() < rate:
+        if sample.obfuscation == "none" and rng.random() < rate:
             kinds = list(kinds_zh if sample.lang == "zh" else kinds_en)
             rng.shuffle(kinds)
             for kind in kinds:
@@ -760,6 +782,14 @@ def build(seed: int = SEED, per_template: int = 5) -> list[dict[str, str]]:
     ]
 
 
+def dump_line(row: dict[str, str]) -> str:
+    """One JSON line; invisible characters stay visible as ``\\uXXXX`` escapes."""
+    line = json.dumps(row, ensure_ascii=False)
+    for char in ZERO_WIDTH:
+        line = line.replace(char, f"\\u{ord(char):04x}")
+    return line
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seed", type=int, default=SEED)
@@ -768,7 +798,7 @@ def main() -> None:
     rows = build(args.seed)
     with args.output.open("w", encoding="utf-8") as handle:
         for row in rows:
-            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+            handle.write(dump_line(row) + "\n")
     labels = Counter(row["label"] for row in rows)
     langs = Counter(row["lang"] for row in rows)
     print(f"{len(rows)} samples -> {args.output}")
