@@ -60,3 +60,24 @@ def test_rotation_then_reencryption(db, iw, tmp_path):
         stats, _ = protect.reencrypt_batch(s, ring=ring)
         assert stats.fields == 0
     assert old_key in ring.key_ids
+
+
+def test_a_process_reads_data_under_a_key_rotated_by_another_process(tmp_path, monkeypatch):
+    from chainwarden.keys import forget_cached, keyring
+    from chainwarden.settings import get_settings
+
+    path = tmp_path / "rotated.keys"
+    monkeypatch.setenv("CHAINWARDEN_KEY_FILE", str(path))
+    get_settings.cache_clear()
+    forget_cached()
+    try:
+        keyring()  # this process loads k1
+        other = Keyring.open(path)  # another process rotates and re-encrypts
+        other.rotate()
+        other.save(path)
+        token = protect.seal("13812345678", "mobile_ct", "u1", other)
+        assert protect.unseal(token, "mobile_ct", "u1") == "13812345678"
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        forget_cached()

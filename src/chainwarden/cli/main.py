@@ -6,7 +6,17 @@ import sys
 
 import typer
 
-from chainwarden.cli import accounts, calendar, db, gateway, registry, screening, supervision
+from chainwarden.cli import (
+    accounts,
+    calendar,
+    db,
+    gateway,
+    identity,
+    keys,
+    registry,
+    screening,
+    supervision,
+)
 from chainwarden.cli.common import err_console
 from chainwarden.errors import ChainwardenError
 
@@ -25,6 +35,8 @@ app.command("screen")(screening.screen)
 app.add_typer(supervision.app, name="supervision")
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(supervision.report_app, name="report")
+app.add_typer(identity.app, name="identity")
+app.add_typer(keys.app, name="keys")
 
 
 @app.command()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from chainwarden.identity.models import ServiceUser
 from chainwarden.identity.numbers import NumberKind
-from chainwarden.keys import Keyring, keyring
+from chainwarden.keys import Keyring, KeysError, forget_cached, keyring
 
 # Each ciphertext is bound to its field and row: copied elsewhere it no longer decrypts.
 _FIELDS = ("real_name_ct", "number_ct", "mobile_ct")
@@ -26,7 +26,16 @@ def seal(value: str, field: str, user_id: str, ring: Keyring | None = None) -> s
 
 
 def unseal(token: str, field: str, user_id: str, ring: Keyring | None = None) -> str:
-    return (ring or keyring()).decrypt(token, context=context(field, user_id)).decode()
+    if ring is not None:
+        return ring.decrypt(token, context=context(field, user_id)).decode()
+    try:
+        return keyring().decrypt(token, context=context(field, user_id)).decode()
+    except KeysError as exc:
+        if exc.code != "key_unknown":
+            raise
+        # Another process rotated the key file since this one loaded it: read it again.
+        forget_cached()
+        return keyring().decrypt(token, context=context(field, user_id)).decode()
 
 
 def number_hash(kind: NumberKind | str, value: str, ring: Keyring | None = None) -> str:

@@ -8,12 +8,23 @@ from chainwarden.web.api import (
     checks,
     filings,
     gateway,
+    identity,
     providers,
     registry,
     supervision,
 )
 
 router = APIRouter()
-for module in (accounts, providers, filings, checks, registry, audit, supervision, gateway):
+for module in (
+    accounts,
+    providers,
+    filings,
+    checks,
+    registry,
+    audit,
+    supervision,
+    identity,
+    gateway,
+):
     router.include_router(module.router)
 router.include_router(supervision.public_router)
