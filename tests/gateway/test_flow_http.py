@@ -1,4 +1,4 @@
-"""The whole path over HTTP: a verified user who accepted the agreement publishes (ledger,
+"""The whole path over HTTP: a user registered, verified and accepting the agreement publishes (ledger,
 retention, inclusion proof), is blocked with highlighted spans, is held for review and approved,
 offends again until a measure stops posting; the provider reports to the regulator, and the
 public complains."""
@@ -16,7 +16,7 @@ from chainwarden.retention import merkle, proofs
 from chainwarden.retention.models import LogEntry
 from chainwarden.web.app import create_app
 
-from support.gateway import ALLOWED, GRAY, MOBILES, NOW, PROHIBITED, ready_user
+from support.gateway import ALLOWED, GRAY, MOBILES, NOW, PROHIBITED
 
 
 @pytest.fixture
@@ -35,13 +35,29 @@ def staff_token(s, username: str, role: Role, **scope: str) -> dict[str, str]:
 
 def test_publish_review_measure_report_complaint(db, gw, client):
     with db.session() as s:
-        user, token = ready_user(s, gw, MOBILES[0])
         reviewer = staff_token(s, "bj-reviewer", Role.PROVIDER_REVIEWER, provider_id=gw.beijing_id)
         admin = staff_token(s, "bj-admin", Role.PROVIDER_ADMIN, provider_id=gw.beijing_id)
         regulator = staff_token(s, "bj-cac", Role.REGULATOR, province_code="11")
         sh_regulator = staff_token(s, "sh-cac", Role.REGULATOR, province_code="31")
-    me = {"Authorization": f"Bearer {token}"}
     posts = f"/api/v1/services/{gw.service_id}/posts"
+
+    # Register → (refused) → verify → (refused) → accept the agreement.
+    registered = client.post(
+        f"/api/v1/services/{gw.service_id}/users",
+        json={"nickname": "小王", "real_name": "王小明", "number": MOBILES[0], "verify": False},
+        headers=admin,
+    )
+    assert registered.status_code == 201, registered.text
+    user_id = registered.json()["user"]["id"]
+    me = {"Authorization": f"Bearer {registered.json()['token']['token']}"}
+    refused = client.post(posts, json={"text": ALLOWED}, headers=me)
+    assert refused.status_code == 403 and refused.json()["code"] == "not_verified"
+    verified = client.post(f"/api/v1/service-users/{user_id}/verify", headers=admin)
+    assert verified.status_code == 200 and verified.json()["user"]["verification"] == "verified"
+    refused = client.post(posts, json={"text": ALLOWED}, headers=me)
+    assert refused.status_code == 403 and refused.json()["code"] == "agreement_not_accepted"
+    accepted = client.post(f"/api/v1/me/agreements/{gw.agreement_id}/accept", headers=me)
+    assert accepted.status_code == 201, accepted.text
 
     # Allowed text: on the ledger, in retention, provably.
     ok = client.post(posts, json={"text": ALLOWED}, headers=me)
@@ -92,7 +108,7 @@ def test_publish_review_measure_report_complaint(db, gw, client):
     assert refused.status_code == 403 and refused.json()["code"] == "function_restricted"
     assert "repeat-restriction" in refused.json()["message"]["en"]
     with db.session() as s:
-        kinds = [m.kind for m in measures.measures_of(s, user.id)]
+        kinds = [m.kind for m in measures.measures_of(s, user_id)]
         assert sorted(kinds) == ["restriction", "warning"]
 
     # The provider reports to the regulator; it lands in Beijing's inbox only.

@@ -178,3 +178,30 @@ def test_failure_after_screening_leaves_nothing_half_written(db, gw, monkeypatch
         items = set(s.scalars(select(Item.id)))
         assert items == set(s.scalars(select(Post.item_id).where(Post.item_id.is_not(None))))
         assert proofs.head(s, gw.beijing_id).size == before[2]
+
+
+def test_a_ledger_disposal_is_logged_in_retention(db, gw):
+    import json
+
+    from chainwarden import gateway as _gateway  # noqa: F401  (registers the disposal log)
+    from chainwarden.ledger import dispose, read_item
+
+    with db.session() as s:
+        user, _ = ready_user(s, gw, MOBILES[0])
+        post = gateway.publish(s, user, gw.service_id, ALLOWED, now=NOW).post
+        s.flush()
+        disposal = dispose(
+            s,
+            gw.bj_admin,
+            item_ids=[post.item_id],
+            reason="违法信息",
+            reference="京网信处〔2026〕1号",
+            now=NOW + timedelta(hours=1),
+        )
+        with pytest.raises(ChainwardenError):
+            read_item(s, post.item_id)
+        entry = s.scalars(select(LogEntry).where(LogEntry.entry_type == "admin_operation")).one()
+        assert entry.case_ref == "京网信处〔2026〕1号" and entry.actor_name == "bj-admin"
+        payload = json.loads(s.get_one(LogPayload, entry.id).body)
+        assert payload["disposal_id"] == disposal.id
+        assert payload["items"] == [post.item_id] and payload["posts"] == [post.id]

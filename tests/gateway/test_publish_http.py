@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -133,3 +135,18 @@ def test_failure_after_screening_is_a_500_with_nothing_written(db, gw, app, monk
     with db.session() as s:
         for model in (Post, Item, LogEntry):
             assert s.scalar(select(func.count()).select_from(model)) == 0
+
+
+def test_complaint_page_is_public_and_files_a_complaint(client, gw):
+    from support.pages import csrf
+
+    page = client.get(f"/complaints?service={gw.service_id}")
+    assert page.status_code == 200 and 'action="/complaints"' in page.text
+    assert f'value="{gw.service_id}"' in page.text
+    form = {"csrf_token": csrf(page.text), "service_id": gw.service_id}
+    short = client.post("/complaints", data={**form, "body": "短"})
+    assert short.status_code == 422 and 'role="alert"' in short.text
+    filed = client.post("/complaints", data={**form, "body": "此服务发布虚拟货币推广信息"})
+    assert filed.status_code == 200 and 'role="status"' in filed.text
+    status = filed.text.split('role="status">', 1)[1].split("</p>", 1)[0]
+    assert re.search(r"\d{4}-\d{2}-\d{2}", status), status  # the provider's deadline

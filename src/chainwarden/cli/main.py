@@ -10,6 +10,7 @@ from chainwarden.cli import (
     accounts,
     calendar,
     db,
+    gateway,
     identity,
     keys,
     ledger,
@@ -36,6 +37,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(ledger.chain_app, name="chain")
+app.add_typer(gateway.app, name="gateway")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
 app.add_typer(supervision.app, name="supervision")

@@ -11,3 +11,7 @@ screening, ledger, retention and supervision.
 from chainwarden.gateway.errors import GatewayError
 
 __all__ = ["GatewayError"]
+
+from chainwarden.gateway.disposals import register as _register_disposal_log
+
+_register_disposal_log()

@@ -7,16 +7,18 @@ Domain functions run inside the caller's transaction and never commit.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from chainwarden.gateway.errors import GatewayError
 from chainwarden.gateway.models import Post, PostState
 from chainwarden.gateway.policy import apply_policy
-from chainwarden.identity.models import Measure, ServiceUser
+from chainwarden.identity.models import Measure, ServiceUser, UserToken
 from chainwarden.identity.users import require_can_publish
 from chainwarden.ledger import record_item
 from chainwarden.ledger.models import Item
@@ -43,6 +45,19 @@ class Outcome:
     @property
     def decision(self) -> str:
         return str(self.result.decision)
+
+
+def claim_writer(session: Session, token_secret: str, now: datetime) -> None:
+    """Start the publish transaction with a write: mark the user token used.
+
+    On SQLite this takes the database's write lock before anything is read — a transaction that
+    reads first and writes later fails ("database is locked") when another writer commits in
+    between, which is exactly what concurrent posts do. On PostgreSQL it locks only the token
+    row. A token that matches nothing updates nothing; ``user_for_token`` then refuses it."""
+    digest = hashlib.sha256(token_secret.encode()).hexdigest()
+    session.execute(
+        update(UserToken).where(UserToken.token_hash == digest).values(last_used_at=now)
+    )
 
 
 def user_author(user: ServiceUser) -> str:
@@ -122,6 +137,7 @@ def publish(
     text: str,
     *,
     screener: Screener | None = None,
+    screened: ScreeningResult | None = None,
     now: datetime | None = None,
 ) -> Outcome:
     """Publish ``text`` for ``user`` on ``service_id``.
@@ -129,13 +145,14 @@ def publish(
     Refuses (``IdentityError`` / ``GatewayError``, nothing written) when the service is unknown
     or suspended, or the user may not post now. Otherwise screens the text and returns the
     outcome — a block is an outcome too (recorded, logged, maybe a measure), not an exception,
-    so the caller commits it before refusing the user."""
+    so the caller commits it before refusing the user. ``screened``: the text's screening result
+    when the caller screened it already (e.g. outside the database transaction)."""
     now = now or utcnow()
     text = check_text(text)
     service, provider = open_service(session, service_id)
     require_can_publish(session, user, service.id, now=now)
-    result = (screener or Screener.default()).screen(text)
-    screened = screening_payload(result)
+    result = screened or (screener or Screener.default()).screen(text)
+    payload = screening_payload(result)
     post = Post(
         id=new_id(),
         service_id=service.id,
@@ -143,9 +160,9 @@ def publish(
         province_code=provider.province_code,
         user_id=user.id,
         decision=str(result.decision),
-        score=screened["score"],
-        categories=screened["categories"],
-        hits=screened["hits"],
+        score=payload["score"],
+        categories=payload["categories"],
+        hits=payload["hits"],
         created_at=now,
     )
     author = user_author(user)
@@ -160,7 +177,7 @@ def publish(
             now=now,
         )
         post.state, post.item_id = str(PostState.PUBLISHED), item.id
-        entry = publish_entry(post, item, text, author, at=now, extra={"screening": screened})
+        entry = publish_entry(post, item, text, author, at=now, extra={"screening": payload})
     else:
         post.state = str(
             PostState.HELD if result.decision is Decision.REVIEW else PostState.BLOCKED
@@ -169,7 +186,7 @@ def publish(
         entry = NewEntry(
             EntryType.SCREENING_DECISION,
             author,
-            {"post_id": post.id, "state": post.state, "text": text, "screening": screened},
+            {"post_id": post.id, "state": post.state, "text": text, "screening": payload},
             service_id=service.id,
             user_id=user.id,
             at=now,

@@ -88,10 +88,11 @@ def queue(
     actor: Actor,
     *,
     service_id: str | None = None,
+    provider_id: str | None = None,
     escalated_only: bool = False,
     limit: int = 200,
 ) -> list[Post]:
-    """Held posts of the actor's provider, oldest first."""
+    """Held posts of the actor's provider (``provider_id``: narrow further), oldest first."""
     require_reviewer(actor)
     query = (
         select(Post)
@@ -102,6 +103,8 @@ def queue(
     query = restrict(query, actor, provider=Post.provider_id, province=Post.province_code)
     if service_id:
         query = query.where(Post.service_id == service_id)
+    if provider_id:
+        query = query.where(Post.provider_id == provider_id)
     if escalated_only:
         query = query.where(Post.escalated_at.is_not(None))
     return list(session.scalars(query))

@@ -64,6 +64,7 @@ def entries_for(actor: Actor | None) -> list[NavEntry]:
 
 # The pages of the filing system. Later domains add theirs the same way.
 add("/registry", N_("Registry"), section="public", order=10)
+add("/complaints", N_("Complaints"), section="public", order=20)
 add(
     "/console/organisation",
     N_("Organisation & services"),

@@ -4,12 +4,16 @@ regulator and complaints from the public."""
 from __future__ import annotations
 
 import json
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from chainwarden.gateway import complaints, policy, reports, review
 from chainwarden.gateway import publish as gateway
@@ -19,7 +23,8 @@ from chainwarden.identity.models import ServiceUser
 from chainwarden.identity.users import user_for_token
 from chainwarden.registry.deadlines import local_date
 from chainwarden.screening import Screener
-from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx
+from chainwarden.store import Database
+from chainwarden.web.deps import DB, Calendar, Clock, CurrentActor, Tx
 from chainwarden.web.problems import problem
 from chainwarden.web.schemas import Out
 
@@ -27,6 +32,7 @@ router = APIRouter(tags=["gateway"])
 
 # Bytes in one publish request body (the text itself is bounded in characters by the domain).
 MAX_BODY = 64 * 1024
+_LOCKS_GUARD = threading.Lock()
 
 
 # --- schemas ---
@@ -81,7 +87,17 @@ def _screener(request: Request) -> Screener:
     return screener if isinstance(screener, Screener) else Screener.default()
 
 
-def _user(request: Request, session: Tx, now: datetime) -> ServiceUser:
+def _write_lock(request: Request, db: Database) -> AbstractContextManager[Any]:
+    if not db.url.startswith("sqlite"):
+        return nullcontext()
+    with _LOCKS_GUARD:
+        lock = getattr(request.app.state, "gateway_write_lock", None)
+        if lock is None:
+            lock = request.app.state.gateway_write_lock = threading.Lock()
+    return cast(AbstractContextManager[Any], lock)
+
+
+def _user(request: Request, session: Session, now: datetime) -> ServiceUser:
     scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
     user = user_for_token(session, secret.strip(), now=now) if scheme.lower() == "bearer" else None
     if user is None:
@@ -171,18 +187,29 @@ def _post_out(post: Post) -> PostOut:
         422: {"description": "blocked by screening: categories and highlighted spans"},
     },
 )
-async def publish_post(
-    service_id: str, request: Request, session: Tx, clock: Clock
-) -> JSONResponse:
+async def publish_post(service_id: str, request: Request, db: DB, clock: Clock) -> JSONResponse:
     """Publish as a service user (``Authorization: Bearer cwu_…``). 201: published on the ledger
     and logged; 202: held for review; 422 ``content_blocked``: refused by screening (recorded);
     403: the user or service may not publish now."""
     text = await _text(request)
+    screener = _screener(request)
+    # Screening needs no database: done first, off the event loop, outside the transaction.
+    screened = await run_in_threadpool(screener.screen, gateway.check_text(text))
     now = clock()
-    user = _user(request, session, now)
-    outcome = gateway.publish(session, user, service_id, text, screener=_screener(request), now=now)
-    session.flush()
-    post = _post_out(outcome.post)
+
+    def write() -> tuple[gateway.Outcome, PostOut]:
+        # One writer at a time on SQLite: waiting on a lock here is fair and cheap, where
+        # SQLite's own busy handler sleeps and retries. PostgreSQL needs no such lock.
+        with _write_lock(request, db), db.session() as session:
+            scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+            if scheme.lower() == "bearer" and secret.strip():
+                gateway.claim_writer(session, secret.strip(), now)
+            user = _user(request, session, now)
+            outcome = gateway.publish(session, user, service_id, text, screened=screened, now=now)
+            session.flush()
+            return outcome, _post_out(outcome.post)
+
+    outcome, post = await run_in_threadpool(write)
     if outcome.post.state == "blocked":
         categories = ", ".join(outcome.post.categories)
         return problem(

@@ -6,9 +6,18 @@ entries in :mod:`chainwarden.web.nav` (see docs/web.md).
 
 from fastapi import APIRouter
 
-from chainwarden.web.pages import checks, filings, organisation, posts, public, review, signin
+from chainwarden.web.pages import (
+    checks,
+    complaints,
+    filings,
+    organisation,
+    posts,
+    public,
+    review,
+    signin,
+)
 
-MODULES = (public, signin, organisation, filings, review, checks, posts)
+MODULES = (public, signin, organisation, filings, review, checks, posts, complaints)
 
 router = APIRouter(include_in_schema=False)
 for module in MODULES:
