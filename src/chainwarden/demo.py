@@ -13,6 +13,9 @@ from sqlalchemy.orm import Session
 
 from chainwarden.accounts import SYSTEM, Account, Actor, Role
 from chainwarden.accounts import service as accounts
+from chainwarden.gateway import publish
+from chainwarden.identity import agreements, users
+from chainwarden.identity.verifiers import OfflineVerifier
 from chainwarden.registry import checks, filings
 from chainwarden.registry.models import Filing, Service
 from chainwarden.registry.providers import ProviderInfo, ServiceInfo, register_provider
@@ -203,6 +206,7 @@ def _seed(session: Session, calendar: WorkingCalendar) -> None:
         closes_on=date(2026, 12, 18),
     )
     _seed_supervision(session, calendar, regulator, filed, zhelian.id)
+    _seed_posts(session, filed)
 
 
 def _seed_supervision(
@@ -304,3 +308,39 @@ def _seed_supervision(
             _at(day.isoformat(), 15),
         )
         day += timedelta(days=1)
+
+
+# What users of 链信电子合同 tried to publish: screening lets the first through (ledger and
+# retention), holds the question for the reviewer and refuses the advertisement.
+DEMO_POSTS = [
+    "今天把三百份采购合同的哈希上链存证，司法链节点同步正常。",
+    "朋友推荐的一个数字藏品平台靠谱吗？有人用过吗",
+    "新币私募最后一轮，保本保息，日化收益2%，拉人头还有推荐奖励，速进群！",
+]
+
+
+def _seed_posts(session: Session, filed: str) -> None:
+    service = session.get_one(Filing, filed).service
+    admin = Actor(
+        id=None, name="lianxin-admin", role=Role.PROVIDER_ADMIN, provider_id=service.provider_id
+    )
+    now = _at("2026-11-20")
+    agreement = agreements.publish_agreement(
+        session,
+        admin,
+        service.id,
+        "service_agreement",
+        "链信电子合同用户服务协议",
+        "用户应实名注册，不得利用本服务发布法律、行政法规禁止的信息。",
+    )
+    for n, text in enumerate(DEMO_POSTS):
+        user, _ = users.register_user(
+            session,
+            admin,
+            service.id,
+            users.NewUser(nickname=f"演示用户{n + 1}", real_name="张三", number=f"1390000010{n}"),
+            now=now,
+        )
+        users.verify_user(session, admin, user.id, OfflineVerifier(), now=now)
+        agreements.accept_agreement(session, user, agreement.id, now=now)
+        publish.publish(session, user, service.id, text, now=now + timedelta(hours=n + 1))
