@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 import ahocorasick_rs
 import numpy as np
+import numpy.typing as npt
 
 # Characters read as a word separator when they sit between the characters of one word.
 _SEPARATORS = " \t\r\n\u3000\u00a0-_*.|/\\~·丶`'\"+=#^•●★☆♥♡◆◇■□▲△○◎✦✧→—–"
@@ -268,6 +269,12 @@ class Normaliser:
 
     def __init__(self, substitutions: Iterable[tuple[str, str]] = ()) -> None:
         self.tables = char_tables()
+        # The same fold as an array indexed by code point, for whole batches.
+        self._code_table: npt.NDArray[np.uint32] = np.arange(0x110000, dtype=np.uint32)
+        one_to_one = self.tables.one_to_one
+        self._code_table[np.fromiter(one_to_one, dtype=np.int64, count=len(one_to_one))] = (
+            np.fromiter(one_to_one.values(), dtype=np.uint32, count=len(one_to_one))
+        )
         pairs: dict[str, str] = {}
         for variant, canonical in substitutions:
             v = self.fold(variant).strip()
@@ -316,7 +323,7 @@ class Normaliser:
         joined = _MARK.join(texts)
         if joined.count(_MARK) != len(texts) - 1:  # a text contains the mark itself
             return [self.normalise(t) for t in texts]
-        folded_all = joined.translate(self.tables.one_to_one)
+        folded_all = self._translate(joined)
         pieces = folded_all.split(_MARK)
         starts: list[int] = []
         pos = 0
@@ -338,6 +345,14 @@ class Normaliser:
             for i, n in zip(chosen, redone, strict=True):
                 out[i] = n
         return out
+
+    def _translate(self, text: str) -> str:
+        """``text.translate(one_to_one)``, as one array lookup over the code points."""
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            return self._code_table[codes].tobytes().decode("utf-32-le", "surrogatepass")
+        except UnicodeError:  # pragma: no cover - a code point the codec refuses
+            return text.translate(self.tables.one_to_one)
 
     def _slow_many(self, originals: Sequence[str], foldeds: Sequence[str]) -> list[Normalised]:
         """``_slow`` of each text, with every stage run once over the texts joined by the mark.
