@@ -264,6 +264,39 @@ def _apply(
     return "".join(parts), new_starts, new_ends
 
 
+IntArray = npt.NDArray[np.int64]
+
+
+def _apply_arrays(
+    text: str, starts: IntArray, ends: IntArray, edits: Sequence[Edit]
+) -> tuple[str, IntArray, IntArray]:
+    """``_apply`` with the position maps as arrays: each position is repeated as often as it
+    appears in the result (once if untouched, the replacement's length for the first start and
+    the last end of an edit, never for the rest of an edit)."""
+    if any(a >= b for a, b, _ in edits):  # pragma: no cover - no stage makes an empty edit
+        text, s, e = _apply(text, starts.tolist(), ends.tolist(), edits)
+        return text, np.asarray(s, dtype=np.int64), np.asarray(e, dtype=np.int64)
+    parts: list[str] = []
+    pos = 0
+    for a, b, replacement in edits:
+        parts.append(text[pos:a])
+        parts.append(replacement)
+        pos = b
+    parts.append(text[pos:])
+    first = np.fromiter((a for a, _, _ in edits), dtype=np.int64, count=len(edits))
+    stop = np.fromiter((b for _, b, _ in edits), dtype=np.int64, count=len(edits))
+    size = np.fromiter((len(r) for _, _, r in edits), dtype=np.int64, count=len(edits))
+    delta = np.zeros(len(text) + 1, dtype=np.int64)
+    np.add.at(delta, first, -1)
+    np.add.at(delta, stop, 1)
+    untouched = 1 + np.cumsum(delta[:-1])
+    repeat_starts = untouched.copy()
+    repeat_starts[first] = size
+    repeat_ends = untouched
+    repeat_ends[stop - 1] = size
+    return "".join(parts), np.repeat(starts, repeat_starts), np.repeat(ends, repeat_ends)
+
+
 class Normaliser:
     """Builds once (tables, substitution automaton) and normalises many texts."""
 
@@ -361,21 +394,21 @@ class Normaliser:
         letter nor a digit), so each text comes out as it would alone; a text that stopped
         changing stays unchanged in the later rounds."""
         text = _MARK.join(foldeds)
-        starts = list(range(len(text)))
-        ends = list(range(1, len(text) + 1))
+        starts = np.arange(len(text), dtype=np.int64)
+        ends = starts + 1
         other = self.tables.other
         edits = [
             (m.start(), m.end(), other[m.group()])
             for m in self.tables.special_unmarked.finditer(text)
         ]
         if edits:
-            text, starts, ends = _apply(text, starts, ends, edits)
+            text, starts, ends = _apply_arrays(text, starts, ends, edits)
         for _ in range(4):
             before = text
             for stage in self._stages:
                 edits = stage(self, text)
                 if edits:
-                    text, starts, ends = _apply(text, starts, ends, edits)
+                    text, starts, ends = _apply_arrays(text, starts, ends, edits)
             if text == before:
                 break
         pieces = text.split(_MARK)
@@ -384,19 +417,20 @@ class Normaliser:
         bases = np.cumsum(folded_lengths + 1) - folded_lengths - 1
         piece_of = np.repeat(np.arange(len(pieces)), lengths + 1)[:-1]
         base = bases[piece_of]
-        rel_starts = np.asarray(starts, dtype=np.int64) - base
-        rel_ends = np.asarray(ends, dtype=np.int64) - base
+        rel_starts = starts - base
+        rel_ends = ends - base
         firsts = np.cumsum(lengths + 1) - lengths - 1
         moved = rel_starts != np.arange(len(text)) - firsts[piece_of]
-        moved_pieces = np.bincount(piece_of[moved], minlength=len(pieces))
+        moved_pieces = np.bincount(piece_of[moved], minlength=len(pieces)).tolist()
         start_list = rel_starts.tolist()
         end_list = rel_ends.tolist()
         out: list[Normalised] = []
-        for k, (original, piece) in enumerate(zip(originals, pieces, strict=True)):
-            if len(piece) == len(original) and not moved_pieces[k]:
+        for original, piece, a, changed in zip(
+            originals, pieces, firsts.tolist(), moved_pieces, strict=True
+        ):
+            if len(piece) == len(original) and not changed:
                 out.append(Normalised(original, piece))
             else:
-                a = int(firsts[k])
                 b = a + len(piece)
                 out.append(
                     Normalised(original, piece, tuple(start_list[a:b]), tuple(end_list[a:b]))
