@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -360,7 +361,10 @@ class Screener:
             else []
         )
         if found:
-            table = np.array(found, dtype=np.int64)
+            # One flat pass over the (pattern, start, end) triples: much faster than np.array.
+            table = np.fromiter(
+                itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
+            ).reshape(-1, 3)
             pattern, s, e = table[:, 0], table[:, 1], table[:, 2]
             ok = ~(self._left_word[pattern] & word[s - 1])
             inside = e < len(joined)
