@@ -22,15 +22,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import ahocorasick_rs
+import numpy as np
+import numpy.typing as npt
 
 # Characters read as a word separator when they sit between the characters of one word.
 _SEPARATORS = " \t\r\n\u3000\u00a0-_*.|/\\~·丶`'\"+=#^•●★☆♥♡◆◇■□▲△○◎✦✧→—–"
 _SEP_CLASS = "[" + re.escape(_SEPARATORS) + "]"
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# Separators between two Chinese characters: 保 本 / 保-本 / 保*本.
-_CJK_SPLIT = re.compile(f"(?<=[{_CJK}]){_SEP_CLASS}+(?=[{_CJK}])")
+# Separators between two Chinese characters: 保 本 / 保-本 / 保*本 (group 1). Patterns here begin
+# with a character, not a look-behind, so that the regex engine can skip ahead quickly.
+_CJK_SPLIT = re.compile(f"[{_CJK}]({_SEP_CLASS}+)(?=[{_CJK}])")
 # Three or more single Latin letters separated by separators: P.U.M.P, u s d t.
-_LATIN_SPLIT = re.compile(f"(?<![a-z0-9])[a-z](?:{_SEP_CLASS}+[a-z](?![a-z0-9])){{2,}}")
+_LATIN_SPLIT = re.compile(f"[a-z](?<![a-z0-9][a-z])(?:{_SEP_CLASS}+[a-z](?![a-z0-9])){{2,}}")
 _MARK = "\x01"  # joins a batch; a control character, so never part of a normalised text
 _SEP_RUN = re.compile(f"{_SEP_CLASS}+")
 
@@ -54,7 +57,7 @@ _CN_NUM = "零〇一二两三四五六七八九十百千万"
 _CN_COUNT = re.compile(f"[{_CN_NUM}]+(?=倍|%|‰|个点)")
 _CN_PERCENT = re.compile(f"百分之([{_CN_NUM}]+(?:点[{_CN_NUM}]+)?|[0-9]+(?:\\.[0-9]+)?)")
 # "U" where it is money: 100u, 0.5u, 出u / 收u, u商.
-_MONEY_U = re.compile(r"(?:(?<=[0-9])|(?<=[出收换买卖充提兑]))u(?![a-z])|(?<![a-z0-9])u(?=[商币])")
+_MONEY_U = re.compile(r"u(?:(?<=[0-9出收换买卖充提兑]u)(?![a-z])|(?<![a-z0-9]u)(?=[商币]))")
 
 # Latin look-alikes among Cyrillic and Greek letters (after lower-casing).
 _CONFUSABLES = {
@@ -261,11 +264,50 @@ def _apply(
     return "".join(parts), new_starts, new_ends
 
 
+IntArray = npt.NDArray[np.int64]
+
+
+def _apply_arrays(
+    text: str, starts: IntArray, ends: IntArray, edits: Sequence[Edit]
+) -> tuple[str, IntArray, IntArray]:
+    """``_apply`` with the position maps as arrays: each position is repeated as often as it
+    appears in the result (once if untouched, the replacement's length for the first start and
+    the last end of an edit, never for the rest of an edit)."""
+    if any(a >= b for a, b, _ in edits):  # pragma: no cover - no stage makes an empty edit
+        text, s, e = _apply(text, starts.tolist(), ends.tolist(), edits)
+        return text, np.asarray(s, dtype=np.int64), np.asarray(e, dtype=np.int64)
+    parts: list[str] = []
+    pos = 0
+    for a, b, replacement in edits:
+        parts.append(text[pos:a])
+        parts.append(replacement)
+        pos = b
+    parts.append(text[pos:])
+    first = np.fromiter((a for a, _, _ in edits), dtype=np.int64, count=len(edits))
+    stop = np.fromiter((b for _, b, _ in edits), dtype=np.int64, count=len(edits))
+    size = np.fromiter((len(r) for _, _, r in edits), dtype=np.int64, count=len(edits))
+    delta = np.zeros(len(text) + 1, dtype=np.int64)
+    np.add.at(delta, first, -1)
+    np.add.at(delta, stop, 1)
+    untouched = 1 + np.cumsum(delta[:-1])
+    repeat_starts = untouched.copy()
+    repeat_starts[first] = size
+    repeat_ends = untouched
+    repeat_ends[stop - 1] = size
+    return "".join(parts), np.repeat(starts, repeat_starts), np.repeat(ends, repeat_ends)
+
+
 class Normaliser:
     """Builds once (tables, substitution automaton) and normalises many texts."""
 
     def __init__(self, substitutions: Iterable[tuple[str, str]] = ()) -> None:
         self.tables = char_tables()
+        # The same fold as an array indexed by code point, for whole batches.
+        self._code_table: npt.NDArray[np.uint32] = np.arange(0x110000, dtype=np.uint32)
+        one_to_one = self.tables.one_to_one
+        self._code_table[np.fromiter(one_to_one, dtype=np.int64, count=len(one_to_one))] = (
+            np.fromiter(one_to_one.values(), dtype=np.uint32, count=len(one_to_one))
+        )
         pairs: dict[str, str] = {}
         for variant, canonical in substitutions:
             v = self.fold(variant).strip()
@@ -286,11 +328,8 @@ class Normaliser:
             if self.variants
             else None
         )
-        self._trigger = re.compile(
-            "|".join(
-                p.pattern for p in (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT, _CN_PERCENT, _MONEY_U)
-            )
-        )
+        # Searched one by one: an alternation of them would be far slower to scan.
+        self._triggers = (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT, _CN_PERCENT, _MONEY_U)
 
     def fold(self, text: str) -> str:
         """Only the per-character fold (no change of positions tracked)."""
@@ -304,7 +343,7 @@ class Normaliser:
         folded = text.translate(self.tables.one_to_one)
         if (
             self.tables.special.search(folded)
-            or self._trigger.search(folded)
+            or any(p.search(folded) for p in self._triggers)
             or self._substitution_edits(folded)
         ):
             return self._slow(text, folded)
@@ -317,7 +356,7 @@ class Normaliser:
         joined = _MARK.join(texts)
         if joined.count(_MARK) != len(texts) - 1:  # a text contains the mark itself
             return [self.normalise(t) for t in texts]
-        folded_all = joined.translate(self.tables.one_to_one)
+        folded_all = self._translate(joined)
         pieces = folded_all.split(_MARK)
         starts: list[int] = []
         pos = 0
@@ -325,17 +364,78 @@ class Normaliser:
             starts.append(pos)
             pos += len(piece) + 1
         slow: set[int] = set()
-        for pattern in (self.tables.special_unmarked, self._trigger):
+        for pattern in (self.tables.special_unmarked, *self._triggers):
             for m in pattern.finditer(folded_all):
                 slow.add(bisect_right(starts, m.start()) - 1)
         if self._automaton is not None:
             for index, start, end in self._automaton.find_matches_as_indexes(folded_all):
                 if self._valid_substitution(folded_all, index, start, end):
                     slow.add(bisect_right(starts, start) - 1)
-        return [
-            self._slow(text, folded) if i in slow else Normalised(text, folded)
-            for i, (text, folded) in enumerate(zip(texts, pieces, strict=True))
+        out = [Normalised(text, folded) for text, folded in zip(texts, pieces, strict=True)]
+        if slow:
+            chosen = sorted(slow)
+            redone = self._slow_many([texts[i] for i in chosen], [pieces[i] for i in chosen])
+            for i, n in zip(chosen, redone, strict=True):
+                out[i] = n
+        return out
+
+    def _translate(self, text: str) -> str:
+        """``text.translate(one_to_one)``, as one array lookup over the code points."""
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            return self._code_table[codes].tobytes().decode("utf-32-le", "surrogatepass")
+        except UnicodeError:  # pragma: no cover - a code point the codec refuses
+            return text.translate(self.tables.one_to_one)
+
+    def _slow_many(self, originals: Sequence[str], foldeds: Sequence[str]) -> list[Normalised]:
+        """``_slow`` of each text, with every stage run once over the texts joined by the mark.
+
+        No stage matches across the mark (a control character that is neither a separator, a
+        letter nor a digit), so each text comes out as it would alone; a text that stopped
+        changing stays unchanged in the later rounds."""
+        text = _MARK.join(foldeds)
+        starts = np.arange(len(text), dtype=np.int64)
+        ends = starts + 1
+        other = self.tables.other
+        edits = [
+            (m.start(), m.end(), other[m.group()])
+            for m in self.tables.special_unmarked.finditer(text)
         ]
+        if edits:
+            text, starts, ends = _apply_arrays(text, starts, ends, edits)
+        for _ in range(4):
+            before = text
+            for stage in self._stages:
+                edits = stage(self, text)
+                if edits:
+                    text, starts, ends = _apply_arrays(text, starts, ends, edits)
+            if text == before:
+                break
+        pieces = text.split(_MARK)
+        lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        folded_lengths = np.fromiter((len(f) for f in foldeds), dtype=np.int64, count=len(foldeds))
+        bases = np.cumsum(folded_lengths + 1) - folded_lengths - 1
+        piece_of = np.repeat(np.arange(len(pieces)), lengths + 1)[:-1]
+        base = bases[piece_of]
+        rel_starts = starts - base
+        rel_ends = ends - base
+        firsts = np.cumsum(lengths + 1) - lengths - 1
+        moved = rel_starts != np.arange(len(text)) - firsts[piece_of]
+        moved_pieces = np.bincount(piece_of[moved], minlength=len(pieces)).tolist()
+        start_list = rel_starts.tolist()
+        end_list = rel_ends.tolist()
+        out: list[Normalised] = []
+        for original, piece, a, changed in zip(
+            originals, pieces, firsts.tolist(), moved_pieces, strict=True
+        ):
+            if len(piece) == len(original) and not changed:
+                out.append(Normalised(original, piece))
+            else:
+                b = a + len(piece)
+                out.append(
+                    Normalised(original, piece, tuple(start_list[a:b]), tuple(end_list[a:b]))
+                )
+        return out
 
     def _slow(self, original: str, folded: str) -> Normalised:
         text = folded
@@ -359,7 +459,7 @@ class Normaliser:
 
     # Stages of the slow path; each returns sorted, non-overlapping edits.
     def _split_edits(self, text: str) -> list[Edit]:
-        edits: list[Edit] = [(m.start(), m.end(), "") for m in _CJK_SPLIT.finditer(text)]
+        edits: list[Edit] = [(m.start(1), m.end(1), "") for m in _CJK_SPLIT.finditer(text)]
         for m in _LATIN_SPLIT.finditer(text):
             for sep in _SEP_RUN.finditer(text, m.start(), m.end()):
                 edits.append((sep.start(), sep.end(), ""))
