@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from chainwarden.retention import (
     EntryType,
@@ -108,6 +109,40 @@ def test_the_leaf_names_the_payload_only_by_a_salted_digest(logs: Logs) -> None:
     assert leaf["payload_sha256"] == retention_log.payload_digest(payload.salt, payload.body)
     assert json.loads(payload.body) == {"measure": "warning", "text": "秘密内容"}
     assert merkle.hash_leaf(row.leaf.encode()) == row.leaf_hash == entry.leaf_hash
+
+
+def test_batch_rows_read_back_as_written(logs: Logs) -> None:
+    beijing_time = datetime(2026, 3, 2, 11, 0, 0, 123456, tzinfo=timezone(timedelta(hours=8)))
+    with logs.db.session() as s:
+        items = [
+            NewEntry(
+                EntryType.LOGIN,
+                "user:alice",
+                {"n": i},
+                user_id="alice",
+                case_ref="C-9",
+                at=beijing_time,
+            )
+            for i in range(50)
+        ]
+        entries = append_many(s, logs.beijing, items)
+    ids = [e.id for e in entries]
+    assert len(set(ids)) == 50
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 for i in ids)
+    with logs.db.session() as s:
+        rows = s.scalars(select(LogEntry).order_by(LogEntry.idx)).all()
+        payloads = {p.entry_id: p for p in s.scalars(select(LogPayload))}
+        assert s.scalar(select(func.count()).select_from(LogNode)) == 50 - 3  # 50 = 0b110010
+        assert retention_log.verify_log(s, logs.beijing) == []
+    assert [r.id for r in rows] == ids
+    for row, entry in zip(rows, entries, strict=True):
+        assert row.at == beijing_time == entry.at
+        assert (row.user_id, row.case_ref, row.service_id) == ("alice", "C-9", None)
+        assert row.payload_purged_at is None
+        assert row.leaf_hash == entry.leaf_hash
+        assert json.loads(row.leaf)["at"] == "2026-03-02T03:00:00.123456+00:00"
+        assert len(payloads[row.id].salt) == 16
+    assert len({payloads[i].salt for i in ids}) == 50
 
 
 def test_append_belongs_to_the_callers_transaction(logs: Logs) -> None:

@@ -12,16 +12,17 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import CursorResult, Table, insert, select, update
+from sqlalchemy import Connection, CursorResult, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor
@@ -38,7 +39,7 @@ from chainwarden.retention.models import (
     node_key,
     node_of_key,
 )
-from chainwarden.store.base import new_id, utcnow
+from chainwarden.store.base import utcnow
 
 LEAF_VERSION = 1
 
@@ -83,11 +84,29 @@ class Entry:
     leaf_hash: bytes
 
 
+# One encoder for every canonical text (``json.dumps`` with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonical_json(value: Any) -> str:
     """One spelling for a JSON value, so the same data always hashes the same."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+    return _CANONICAL.encode(value)
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` random (version 4) UUIDs in their usual text form, from one read of the
+    system's random source instead of one ``uuid.uuid4()`` object each."""
+    raw = bytearray(secrets.token_bytes(16 * count))
+    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
+    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
+    text = raw.hex()
+    ids = []
+    for start in range(0, 32 * count, 32):
+        h = text[start : start + 32]
+        ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
+    return ids
 
 
 def payload_digest(salt: bytes, body: str) -> str:
@@ -193,25 +212,90 @@ def _checked(item: NewEntry) -> tuple[str, datetime, str]:
     return str(item.entry_type), at, body
 
 
+_Processor = Callable[[Any], Any]
+_INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[tuple[int, _Processor]]]] = {}
+
+
+def _insert_sql(
+    table: Table, columns: tuple[str, ...], dialect: Dialect
+) -> tuple[str, list[tuple[int, _Processor]]]:
+    """The driver-level ``INSERT`` for ``columns`` of ``table`` and the bind processors of the
+    columns that need one (e.g. UTC timestamps), compiled once per dialect."""
+    key = (dialect.name, table.name, columns)
+    cached = _INSERTS.get(key)
+    if cached is None:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        sql = (
+            f"INSERT INTO {table.name} ({', '.join(columns)}) "
+            f"VALUES ({', '.join([mark] * len(columns))})"
+        )
+        processors: list[tuple[int, _Processor]] = []
+        for position, name in enumerate(columns):
+            column_type = table.c[name].type
+            processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+            if processor is not None:
+                processors.append((position, processor))
+        cached = (sql, processors)
+        _INSERTS[key] = cached
+    return cached
+
+
+def _insert_rows(
+    connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+) -> None:
+    """Insert plain rows with one ``executemany`` straight to the driver: no per-row parameter
+    compilation, which costs more than the database's own work for batches of small rows."""
+    sql, processors = _insert_sql(table, columns, connection.dialect)
+    if processors:
+        converted = []
+        for row in rows:
+            values = list(row)
+            for position, processor in processors:
+                if values[position] is not None:
+                    values[position] = processor(values[position])
+            converted.append(tuple(values))
+        rows = converted
+    connection.exec_driver_sql(sql, rows)
+
+
+ENTRY_COLUMNS = (
+    "id",
+    "provider_id",
+    "idx",
+    "entry_type",
+    "at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "service_id",
+    "user_id",
+    "case_ref",
+    "leaf",
+    "leaf_hash",
+)
+PAYLOAD_COLUMNS = ("entry_id", "salt", "body")
+NODE_COLUMNS = ("provider_id", "node", "hash")
+
+
 def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -> list[Entry]:
     """Append entries in order as one batch; returns them with their leaf index and hash."""
     if not items:
         return []
     checked = [_checked(item) for item in items]
     size, frontier = _lock_head(session, provider_id)
-    entry_rows: list[dict[str, Any]] = []
-    payload_rows: list[dict[str, Any]] = []
-    node_rows: list[dict[str, Any]] = []
+    entry_rows: list[tuple[Any, ...]] = []
+    payload_rows: list[tuple[Any, ...]] = []
+    node_rows: list[tuple[Any, ...]] = []
 
     def new_node(level: int, index: int, digest: bytes) -> None:
-        node_rows.append(
-            {"provider_id": provider_id, "node": node_key(level, index), "hash": digest}
-        )
+        node_rows.append((provider_id, node_key(level, index), digest))
 
+    entry_ids = new_ids(len(items))
+    salts = secrets.token_bytes(16 * len(items))
     out = []
-    for item, (entry_type, at, body) in zip(items, checked, strict=True):
-        entry_id = new_id()
-        salt = secrets.token_bytes(16)
+    for number, (item, (entry_type, at, body)) in enumerate(zip(items, checked, strict=True)):
+        entry_id = entry_ids[number]
+        salt = salts[16 * number : 16 * number + 16]
         actor = item.actor
         actor_id, actor_name, actor_role = (
             (actor.id, actor.name, str(actor.role))
@@ -236,32 +320,31 @@ def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -
         leaf_hash = merkle.hash_leaf(leaf.encode())
         merkle.append_leaf(frontier, size, leaf_hash, new_node)
         entry_rows.append(
-            {
-                "id": entry_id,
-                "provider_id": provider_id,
-                "idx": size,
-                "entry_type": entry_type,
-                "at": at,
-                "actor_id": actor_id,
-                "actor_name": actor_name,
-                "actor_role": actor_role,
-                "service_id": item.service_id,
-                "user_id": item.user_id,
-                "case_ref": item.case_ref,
-                "leaf": leaf,
-                "leaf_hash": leaf_hash,
-                "payload_purged_at": None,
-            }
+            (
+                entry_id,
+                provider_id,
+                size,
+                entry_type,
+                at,
+                actor_id,
+                actor_name,
+                actor_role,
+                item.service_id,
+                item.user_id,
+                item.case_ref,
+                leaf,
+                leaf_hash,
+            )
         )
-        payload_rows.append({"entry_id": entry_id, "salt": salt, "body": body})
+        payload_rows.append((entry_id, salt, body))
         out.append(Entry(entry_id, provider_id, size, entry_type, at, leaf_hash))
         size += 1
 
     connection = session.connection()
-    connection.execute(insert(ENTRIES), entry_rows)
-    connection.execute(insert(PAYLOADS), payload_rows)
+    _insert_rows(connection, ENTRIES, ENTRY_COLUMNS, entry_rows)
+    _insert_rows(connection, PAYLOADS, PAYLOAD_COLUMNS, payload_rows)
     if node_rows:
-        connection.execute(insert(NODES), node_rows)
+        _insert_rows(connection, NODES, NODE_COLUMNS, node_rows)
     table = LOGS
     connection.execute(
         update(table)
