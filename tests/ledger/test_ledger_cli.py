@@ -6,14 +6,20 @@ import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from chainwarden.accounts import SYSTEM
 from chainwarden.cli import ledger as ledger_cli
 from chainwarden.cli.main import app
 from chainwarden.ledger import record_item
 from chainwarden.ledger.models import Item
+from chainwarden.registry.providers import register_provider
+from chainwarden.retention.models import LogEntry
 from chainwarden.settings import get_settings
 from chainwarden.store import Database
+
+from support.world import BEIJING
 
 DATA = Path(__file__).parent / "data"
 GENESIS_TEXT = "The Times 03/Jan/2009 Chancellor on brink of second bailout for banks"
@@ -39,7 +45,9 @@ def cli(tmp_path, monkeypatch):
 def test_seal_dispose_verify_and_prove(cli, tmp_path):
     run, db = cli
     with db.session() as s:
-        ids = [record_item(s, provider_id="p1", content=f"post {n}").id for n in range(5)]
+        # A real provider: an executed disposal is also logged in the provider's retention log.
+        provider = register_provider(s, SYSTEM, BEIJING)
+        ids = [record_item(s, provider_id=provider.id, content=f"post {n}").id for n in range(5)]
     sealed = run("ledger", "seal", "--block-size", "2", "--json")
     assert sealed.exit_code == 0, sealed.output
     assert [b["items"] for b in json.loads(sealed.output)] == [2, 2, 1]
@@ -50,6 +58,9 @@ def test_seal_dispose_verify_and_prove(cli, tmp_path):
     assert done.exit_code == 0, done.output
     order = json.loads(done.output)
     assert order["targets"] == [ids[3]] and order["block_height"] == 3
+    with db.session() as s:
+        logged = s.scalars(select(LogEntry).where(LogEntry.provider_id == provider.id)).all()
+        assert len(logged) == 1 and logged[0].entry_type == "admin_operation"
 
     checked = run("ledger", "verify")
     assert checked.exit_code == 0, checked.output
