@@ -101,3 +101,8 @@ CurrentActor = Annotated[Actor, Depends(current_actor)]
 MaybeActor = Annotated[Actor | None, Depends(optional_actor)]
 Clock = Annotated[Callable[[], datetime], Depends(get_clock)]
 Calendar = Annotated[WorkingCalendar, Depends(calendar)]
+
+
+def client_source(request: Request) -> str:
+    """Where a request came from, for rate limits on anonymous forms and endpoints."""
+    return request.client.host if request.client else "unknown"

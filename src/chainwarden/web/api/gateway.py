@@ -24,7 +24,7 @@ from chainwarden.identity.users import user_for_token
 from chainwarden.registry.deadlines import local_date
 from chainwarden.screening import Screener
 from chainwarden.store import Database
-from chainwarden.web.deps import DB, Calendar, Clock, CurrentActor, Tx
+from chainwarden.web.deps import DB, Calendar, Clock, CurrentActor, Tx, client_source
 from chainwarden.web.problems import problem
 from chainwarden.web.schemas import Out
 
@@ -467,10 +467,6 @@ class ComplaintOut(Out):
 
 class ResolutionIn(BaseModel):
     resolution: str = Field(min_length=1, max_length=4000)
-
-
-def client_source(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def receipt(complaint: Complaint) -> ComplaintReceipt:

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 
 from chainwarden.errors import ChainwardenError
 from chainwarden.gateway import complaints
-from chainwarden.web.deps import Calendar, Clock
+from chainwarden.web.deps import Calendar, Clock, client_source
 from chainwarden.web.pages.common import PageRoute, attempt, message, render, status_of, visitor
 
 router = APIRouter(route_class=PageRoute, dependencies=[Depends(visitor)])
@@ -33,7 +33,6 @@ def file_complaint(
     body: str = Form(default="", max_length=4000),
     contact: str = Form(default="", max_length=200),
 ) -> Response:
-    source = request.client.host if request.client else "unknown"
     result = attempt(
         request.app.state.db,
         lambda s: complaints.file_complaint(
@@ -43,7 +42,7 @@ def file_complaint(
             post_id=post_id.strip() or None,
             body=body,
             contact=contact,
-            source=source,
+            source=client_source(request),
             now=clock(),
         ),
     )
