@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from chainwarden.retention import (
     EntryType,
@@ -17,10 +17,11 @@ from chainwarden.retention import (
     append_many,
     merkle,
     proofs,
+    tiles,
 )
 from chainwarden.retention import log as retention_log
 from chainwarden.retention.heads import verify_tree_head
-from chainwarden.retention.models import LogEntry, LogNode, LogPayload, node_key
+from chainwarden.retention.models import LogEntry, LogPayload, LogTile, node_key
 
 from support.retention import Logs
 
@@ -128,11 +129,14 @@ def test_batch_rows_read_back_as_written(logs: Logs) -> None:
         entries = append_many(s, logs.beijing, items)
     ids = [e.id for e in entries]
     assert len(set(ids)) == 50
-    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 for i in ids)
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 7 for i in ids)
+    assert ids == sorted(ids)  # time-ordered: the id indexes grow at their right edge
     with logs.db.session() as s:
         rows = s.scalars(select(LogEntry).order_by(LogEntry.idx)).all()
         payloads = {p.entry_id: p for p in s.scalars(select(LogPayload))}
-        assert s.scalar(select(func.count()).select_from(LogNode)) == 50 - 3  # 50 = 0b110010
+        stored = s.execute(select(LogTile.tile, LogTile.hashes)).all()
+        # 50 = 0b110010 leaves close 50 - 3 subtrees, all in the first tile.
+        assert [(t, len(h)) for t, h in stored] == [(node_key(0, 0), (50 - 3) * 32)]
         assert retention_log.verify_log(s, logs.beijing) == []
     assert [r.id for r in rows] == ids
     for row, entry in zip(rows, entries, strict=True):
@@ -208,11 +212,11 @@ def test_tampering_with_stored_rows_is_found(logs: Logs) -> None:
         s.execute(
             update(LogPayload).where(LogPayload.entry_id == entries[4].id).values(body='{"n":99}')
         )
-        s.execute(
-            update(LogNode)
-            .where(LogNode.provider_id == logs.beijing, LogNode.node == node_key(2, 0))
-            .values(hash=b"\x00" * 32)
-        )
+        (tile, position) = tiles.tile_of((2, 0))
+        where = (LogTile.provider_id == logs.beijing, LogTile.tile == node_key(*tile))
+        data = bytearray(s.scalars(select(LogTile.hashes).where(*where)).one())
+        data[32 * position : 32 * position + 32] = b"\x00" * 32
+        s.execute(update(LogTile).where(*where).values(hashes=bytes(data)))
     with logs.db.session() as s:
         problems = retention_log.verify_log(s, logs.beijing)
     assert problems == [

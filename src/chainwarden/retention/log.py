@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from enum import StrEnum
 from typing import Any, cast
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, CursorResult, Table, insert, select, update
+from sqlalchemy import Connection, CursorResult, LargeBinary, Table, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
@@ -28,13 +29,13 @@ from sqlalchemy.orm import Session
 from chainwarden.accounts.access import Actor
 from chainwarden.keys import keyring
 from chainwarden.registry.models import Provider
-from chainwarden.retention import merkle
+from chainwarden.retention import merkle, tiles
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import timestamp
 from chainwarden.retention.models import (
     LogEntry,
-    LogNode,
     LogPayload,
+    LogTile,
     RetentionLog,
     node_key,
     node_of_key,
@@ -47,7 +48,7 @@ LEAF_VERSION = 1
 LOGS = cast(Table, RetentionLog.__table__)
 ENTRIES = cast(Table, LogEntry.__table__)
 PAYLOADS = cast(Table, LogPayload.__table__)
-NODES = cast(Table, LogNode.__table__)
+TILES = cast(Table, LogTile.__table__)
 
 
 class EntryType(StrEnum):
@@ -96,17 +97,23 @@ def canonical_json(value: Any) -> str:
 
 
 def new_ids(count: int) -> list[str]:
-    """``count`` random (version 4) UUIDs in their usual text form, from one read of the
-    system's random source instead of one ``uuid.uuid4()`` object each."""
-    raw = bytearray(secrets.token_bytes(16 * count))
-    raw[6::16] = bytes((b & 0x0F) | 0x40 for b in raw[6::16])  # version 4
-    raw[8::16] = bytes((b & 0x3F) | 0x80 for b in raw[8::16])  # RFC 4122 variant
-    text = raw.hex()
+    """``count`` time-ordered (version 7, RFC 9562) UUIDs in their usual text form, increasing
+    within the batch: the millisecond clock, then a random 73-bit start plus a counter.
+
+    Entries are inserted in id order, so the primary-key indexes of entries and payloads grow at
+    their right edge; random (version 4) ids scatter every insert over the whole index, which
+    costs a page write per entry once the index outgrows the cache."""
+    millis = time.time_ns() // 1_000_000
+    start = int.from_bytes(secrets.token_bytes(10)) >> 7  # 73 bits: the counter cannot overflow
     ids = []
-    for start in range(0, 32 * count, 32):
-        h = text[start : start + 32]
+    for counter in range(start, start + count):
+        value = millis << 80 | 0x7 << 76 | (counter >> 62) << 64 | 0b10 << 62 | counter & _RAND_B
+        h = f"{value:032x}"
         ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return ids
+
+
+_RAND_B = (1 << 62) - 1
 
 
 def payload_digest(salt: bytes, body: str) -> str:
@@ -176,7 +183,7 @@ def _lock_head(session: Session, provider_id: str) -> tuple[int, list[bytes]]:
     return int(row.size), _frontier(row.frontier)
 
 
-def _checked(item: NewEntry) -> tuple[str, datetime, str]:
+def _checked(item: NewEntry, now: datetime) -> tuple[str, datetime, str]:
     if item.entry_type not in ENTRY_TYPES:
         allowed = ", ".join(EntryType)
         raise RetentionError(
@@ -185,7 +192,7 @@ def _checked(item: NewEntry) -> tuple[str, datetime, str]:
             f"entry type must be one of {allowed}",
             field="entry_type",
         )
-    at = item.at or utcnow()
+    at = item.at or now
     if at.tzinfo is None:
         raise RetentionError(
             "naive_time", "日志时间必须带时区", "entry time must carry a timezone", field="at"
@@ -216,6 +223,10 @@ _Processor = Callable[[Any], Any]
 _INSERTS: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[tuple[int, _Processor]]]] = {}
 
 
+def _mark(dialect: Dialect) -> str:
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
 def _insert_sql(
     table: Table, columns: tuple[str, ...], dialect: Dialect
 ) -> tuple[str, list[tuple[int, _Processor]]]:
@@ -224,7 +235,7 @@ def _insert_sql(
     key = (dialect.name, table.name, columns)
     cached = _INSERTS.get(key)
     if cached is None:
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        mark = _mark(dialect)
         sql = (
             f"INSERT INTO {table.name} ({', '.join(columns)}) "
             f"VALUES ({', '.join([mark] * len(columns))})"
@@ -232,6 +243,8 @@ def _insert_sql(
         processors: list[tuple[int, _Processor]] = []
         for position, name in enumerate(columns):
             column_type = table.c[name].type
+            if isinstance(column_type, LargeBinary):
+                continue  # both drivers take ``bytes`` as they are
             processor = column_type.dialect_impl(dialect).bind_processor(dialect)
             if processor is not None:
                 processors.append((position, processor))
@@ -240,21 +253,34 @@ def _insert_sql(
     return cached
 
 
+def _bind_processor(column: Any, dialect: Dialect) -> _Processor:
+    """What the column's type does to a value before it goes to the driver."""
+    processor = column.type.dialect_impl(dialect).bind_processor(dialect)
+    return cast(_Processor, processor) if processor is not None else (lambda value: value)
+
+
 def _insert_rows(
-    connection: Connection, table: Table, columns: tuple[str, ...], rows: list[tuple[Any, ...]]
+    connection: Connection,
+    table: Table,
+    columns: tuple[str, ...],
+    rows: list[tuple[Any, ...]],
+    *,
+    converted: frozenset[str] = frozenset(),
 ) -> None:
     """Insert plain rows with one ``executemany`` straight to the driver: no per-row parameter
-    compilation, which costs more than the database's own work for batches of small rows."""
+    compilation, which costs more than the database's own work for batches of small rows.
+    ``converted`` names columns whose values already went through their bind processor."""
     sql, processors = _insert_sql(table, columns, connection.dialect)
+    processors = [(p, f) for p, f in processors if columns[p] not in converted]
     if processors:
-        converted = []
+        ready = []
         for row in rows:
             values = list(row)
             for position, processor in processors:
                 if values[position] is not None:
                     values[position] = processor(values[position])
-            converted.append(tuple(values))
-        rows = converted
+            ready.append(tuple(values))
+        rows = ready
     connection.exec_driver_sql(sql, rows)
 
 
@@ -274,64 +300,171 @@ ENTRY_COLUMNS = (
     "leaf_hash",
 )
 PAYLOAD_COLUMNS = ("entry_id", "salt", "body")
-NODE_COLUMNS = ("provider_id", "node", "hash")
+
+
+def _edge_tiles(connection: Connection, provider_id: str, size: int) -> dict[tiles.TileId, bytes]:
+    """The stored bytes of the tiles an append may extend (the right edge of each tile level)."""
+    keys = [node_key(*tile) for tile in tiles.edge_tiles(size)]
+    if not keys:
+        return {}
+    mark = _mark(connection.dialect)
+    sql = (
+        f"SELECT {TILES.c.tile.name}, {TILES.c.hashes.name} FROM {TILES.name} "
+        f"WHERE {TILES.c.provider_id.name} = {mark} "
+        f"AND {TILES.c.tile.name} IN ({', '.join([mark] * len(keys))})"
+    )
+    rows = connection.exec_driver_sql(sql, (provider_id, *keys)).all()
+    return {node_of_key(key): bytes(hashes) for key, hashes in rows}
+
+
+def _write_tiles(connection: Connection, provider_id: str, new: dict[tiles.TileId, bytes]) -> None:
+    """Store each touched tile whole: new tiles are inserted, the edge tile rewritten."""
+    mark = _mark(connection.dialect)
+    name, provider, tile, hashes = TILES.name, *(c.name for c in TILES.c)
+    sql = (
+        f"INSERT INTO {name} ({provider}, {tile}, {hashes}) VALUES ({mark}, {mark}, {mark}) "
+        f"ON CONFLICT ({provider}, {tile}) DO UPDATE SET {hashes} = excluded.{hashes}"
+    )
+    rows = [(provider_id, node_key(*key), data) for key, data in new.items()]
+    connection.exec_driver_sql(sql, rows)
+
+
+_json_string = json.encoder.encode_basestring  # the C encoder behind ``ensure_ascii=False``
+
+
+def _json_value(value: Any) -> str:
+    return (
+        "null"
+        if value is None
+        else _json_string(value)
+        if isinstance(value, str)
+        else canonical_json(value)
+    )
+
+
+def _leaf(
+    log: str,
+    index: int,
+    entry_id: str,
+    entry_type: str,
+    at: str,
+    actor: str,
+    service: str,
+    user: str,
+    case: str,
+    payload_sha256: str,
+) -> str:
+    """The leaf text from its values already written as JSON, keys in sorted order."""
+    return (
+        f'{{"actor":{actor},"at":{at},"case":{case},"id":{entry_id},"index":{index},'
+        f'"log":{log},"payload_sha256":{payload_sha256},"service":{service},"type":{entry_type},'
+        f'"user":{user},"v":{LEAF_VERSION}}}'
+    )
+
+
+def _actor_json(actor: tuple[Any, Any, Any]) -> str:
+    j = _json_value
+    return f'{{"id":{j(actor[0])},"name":{j(actor[1])},"role":{j(actor[2])}}}'
+
+
+def leaf_text(
+    provider_id: str,
+    index: int,
+    entry_id: str,
+    entry_type: str,
+    at: str,
+    actor: tuple[Any, Any, Any],
+    service_id: str | None,
+    user_id: str | None,
+    case_ref: str | None,
+    payload_sha256: str,
+) -> str:
+    """The canonical JSON of a leaf, exactly ``canonical_json`` of it (keys sorted, no spaces),
+    written out directly because it is built once per append."""
+    j = _json_value
+    return _leaf(
+        j(provider_id),
+        index,
+        j(entry_id),
+        j(entry_type),
+        j(at),
+        _actor_json(actor),
+        j(service_id),
+        j(user_id),
+        j(case_ref),
+        j(payload_sha256),
+    )
 
 
 def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -> list[Entry]:
-    """Append entries in order as one batch; returns them with their leaf index and hash."""
+    """Append entries in order as one batch; returns them with their leaf index and hash.
+
+    Entries without their own time get the batch's moment: the batch is appended (and
+    committed) as one."""
     if not items:
         return []
-    checked = [_checked(item) for item in items]
+    now = utcnow()
+    checked = [_checked(item, now) for item in items]
     size, frontier = _lock_head(session, provider_id)
+    connection = session.connection()
+    writer = tiles.TileWriter(_edge_tiles(connection, provider_id, size))
     entry_rows: list[tuple[Any, ...]] = []
     payload_rows: list[tuple[Any, ...]] = []
-    node_rows: list[tuple[Any, ...]] = []
-
-    def new_node(level: int, index: int, digest: bytes) -> None:
-        node_rows.append((provider_id, node_key(level, index), digest))
 
     entry_ids = new_ids(len(items))
     salts = secrets.token_bytes(16 * len(items))
     out = []
+    # Written once per batch rather than once per entry: most entries of a batch share them.
+    # Generated ids, timestamps, types and hex digests need no JSON escaping.
+    log_json = _json_value(provider_id)
+    at_column = _bind_processor(ENTRIES.c.at, connection.dialect)
+    moments: dict[datetime, tuple[str, Any]] = {}
+    actors: dict[tuple[Any, Any, Any], str] = {}
+    j = _json_value
+    sha256 = hashlib.sha256
+    append_leaf = merkle.append_leaf
+    add_node = writer.add
     for number, (item, (entry_type, at, body)) in enumerate(zip(items, checked, strict=True)):
         entry_id = entry_ids[number]
         salt = salts[16 * number : 16 * number + 16]
         actor = item.actor
-        actor_id, actor_name, actor_role = (
+        who = (
             (actor.id, actor.name, str(actor.role))
             if isinstance(actor, Actor)
             else (None, str(actor), None)
         )
-        leaf = canonical_json(
-            {
-                "v": LEAF_VERSION,
-                "log": provider_id,
-                "index": size,
-                "id": entry_id,
-                "type": entry_type,
-                "at": timestamp(at),
-                "actor": {"id": actor_id, "name": actor_name, "role": actor_role},
-                "service": item.service_id,
-                "user": item.user_id,
-                "case": item.case_ref,
-                "payload_sha256": payload_digest(salt, body),
-            }
+        actor_json = actors.get(who)
+        if actor_json is None:
+            actor_json = actors[who] = _actor_json(who)
+        moment = moments.get(at)
+        if moment is None:
+            moment = moments[at] = (f'"{timestamp(at)}"', at_column(at))
+        service_id, user_id, case_ref = item.service_id, item.user_id, item.case_ref
+        leaf = _leaf(
+            log_json,
+            size,
+            f'"{entry_id}"',
+            f'"{entry_type}"',
+            moment[0],
+            actor_json,
+            j(service_id),
+            j(user_id),
+            j(case_ref),
+            f'"{sha256(salt + body.encode()).hexdigest()}"',  # payload_digest
         )
-        leaf_hash = merkle.hash_leaf(leaf.encode())
-        merkle.append_leaf(frontier, size, leaf_hash, new_node)
+        leaf_hash = sha256(b"\x00" + leaf.encode()).digest()  # merkle.hash_leaf
+        append_leaf(frontier, size, leaf_hash, add_node)
         entry_rows.append(
             (
                 entry_id,
                 provider_id,
                 size,
                 entry_type,
-                at,
-                actor_id,
-                actor_name,
-                actor_role,
-                item.service_id,
-                item.user_id,
-                item.case_ref,
+                moment[1],
+                *who,
+                service_id,
+                user_id,
+                case_ref,
                 leaf,
                 leaf_hash,
             )
@@ -340,11 +473,11 @@ def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -
         out.append(Entry(entry_id, provider_id, size, entry_type, at, leaf_hash))
         size += 1
 
-    connection = session.connection()
-    _insert_rows(connection, ENTRIES, ENTRY_COLUMNS, entry_rows)
+    _insert_rows(connection, ENTRIES, ENTRY_COLUMNS, entry_rows, converted=frozenset({"at"}))
     _insert_rows(connection, PAYLOADS, PAYLOAD_COLUMNS, payload_rows)
-    if node_rows:
-        _insert_rows(connection, NODES, NODE_COLUMNS, node_rows)
+    touched = writer.tiles()
+    if touched:
+        _write_tiles(connection, provider_id, touched)
     table = LOGS
     connection.execute(
         update(table)
@@ -441,14 +574,18 @@ def verify_log(session: Session, provider_id: str) -> list[str]:
     if merkle.root_of_frontier(frontier) != log.root_hash:
         problems.append("root hash of the stored leaves differs from the log head")
     stored = session.execute(
-        select(LogNode.node, LogNode.hash).where(LogNode.provider_id == provider_id)
+        select(LogTile.tile, LogTile.hashes).where(LogTile.provider_id == provider_id)
     )
     count = 0
-    for node in stored:
-        count += 1
-        level, index = node_of_key(node.node)
-        if expected_nodes.get((level, index)) != node.hash:
-            problems.append(f"stored subtree ({level}, {index}) is wrong")
+    for tile in stored:
+        data = bytes(tile.hashes)
+        if len(data) % merkle.HASH_SIZE or tiles.hashes_in(data) > tiles.TILE_HASHES:
+            problems.append(f"stored tile {node_of_key(tile.tile)} has a malformed length")
+        for position, (level, index) in enumerate(tiles.nodes_of(node_of_key(tile.tile), data)):
+            count += 1
+            digest = data[position * merkle.HASH_SIZE : (position + 1) * merkle.HASH_SIZE]
+            if expected_nodes.get((level, index)) != digest:
+                problems.append(f"stored subtree ({level}, {index}) is wrong")
     if count != len(expected_nodes):
         problems.append(f"{len(expected_nodes)} subtrees expected, {count} stored")
     return problems

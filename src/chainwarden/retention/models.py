@@ -1,5 +1,5 @@
 """Tables of the retention log: one log head per provider, entries (leaves), payloads kept
-apart from the leaves, the complete-subtree hashes, signed tree heads and legal holds."""
+apart from the leaves, the complete-subtree hashes in tiles, signed tree heads and legal holds."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ class LogPayload(Base):
     body: Mapped[str] = mapped_column(Text)
 
 
-NODE_LEVEL_SHIFT = 48  # a node key is level·2^48 + index: one indexed column, one IN (…) look-up
+NODE_LEVEL_SHIFT = 48  # a key is level·2^48 + index: one indexed column, one IN (…) look-up
 
 
 def node_key(level: int, index: int) -> int:
@@ -86,16 +86,16 @@ def node_of_key(key: int) -> tuple[int, int]:
     return key >> NODE_LEVEL_SHIFT, key & ((1 << NODE_LEVEL_SHIFT) - 1)
 
 
-class LogNode(Base):
-    """The hash of a complete subtree above the leaves: level ≥ 1, covering leaves
-    ``[index·2^level, (index+1)·2^level)``, keyed by ``node_key(level, index)``. Leaf hashes
-    (level 0) live on the entries."""
+class LogTile(Base):
+    """The hashes of the complete subtrees above the leaves, 255 to a row (see
+    ``retention.tiles``), keyed by ``node_key(tile_level, tile_index)``. Leaf hashes (level 0)
+    live on the entries."""
 
-    __tablename__ = "retention_nodes"
+    __tablename__ = "retention_tiles"
 
     provider_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    node: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    hash: Mapped[bytes] = mapped_column(LargeBinary(32))
+    tile: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    hashes: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class TreeHead(Base):

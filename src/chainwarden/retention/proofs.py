@@ -1,4 +1,4 @@
-"""Proofs and signed tree heads from the stored tree, with O(log n) look-ups per proof.
+"""Proofs and signed tree heads from the stored tree: one statement per proof, reading the\nfew tiles (and leaf hashes) its path crosses.
 
 The verifiers need no database (an authority runs them offline); they are re-exported here so
 callers find proving and checking side by side.
@@ -16,10 +16,10 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from chainwarden.keys import keyring
-from chainwarden.retention import merkle
+from chainwarden.retention import merkle, tiles
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import SignedTreeHead, tree_head_message, verify_tree_head
-from chainwarden.retention.log import ENTRIES, LOGS, NODES, head, signing_key_context
+from chainwarden.retention.log import ENTRIES, LOGS, TILES, head, signing_key_context
 from chainwarden.retention.merkle import NodeId, verify_consistency, verify_inclusion
 from chainwarden.retention.models import RetentionLog, TreeHead, node_key, node_of_key
 from chainwarden.store.base import utcnow
@@ -46,28 +46,30 @@ def _nodes_sql(dialect: Dialect, leaves: int, keys: int) -> str:
     parts = []
     if leaves:
         parts.append(
-            f"SELECT {ENTRIES.c.idx.name} AS node, {ENTRIES.c.leaf_hash.name} AS hash "
+            f"SELECT {ENTRIES.c.idx.name} AS k, {ENTRIES.c.leaf_hash.name} AS h "
             f"FROM {ENTRIES.name} WHERE {ENTRIES.c.provider_id.name} = {mark} "
             f"AND {ENTRIES.c.idx.name} IN ({', '.join([mark] * leaves)})"
         )
     if keys:
+        # Tile keys are ≥ 0 like leaf indexes: ``-1 - key`` puts them below zero, so one
+        # result column tells the two apart.
         parts.append(
-            f"SELECT {NODES.c.node.name} AS node, {NODES.c.hash.name} AS hash "
-            f"FROM {NODES.name} WHERE {NODES.c.provider_id.name} = {mark} "
-            f"AND {NODES.c.node.name} IN ({', '.join([mark] * keys)})"
+            f"SELECT -1 - {TILES.c.tile.name} AS k, {TILES.c.hashes.name} AS h "
+            f"FROM {TILES.name} WHERE {TILES.c.provider_id.name} = {mark} "
+            f"AND {TILES.c.tile.name} IN ({', '.join([mark] * keys)})"
         )
     return " UNION ALL ".join(parts)
 
 
 def fetch_nodes(session: Session, provider_id: str, ids: Iterable[NodeId]) -> dict[NodeId, bytes]:
     """Look up complete subtrees in one statement: ``idx IN (…)`` on the entries for leaves and
-    ``node IN (…)`` on the stored subtrees above them, both index look-ups."""
+    ``tile IN (…)`` on the tiles holding the subtrees above them, both index look-ups."""
     wanted = set(ids)
     leaves = [index for level, index in wanted if level == 0]
-    keys = [node_key(level, index) for level, index in wanted if level > 0]
-    # Leaf keys are their index (level 0), so both tables answer in one statement. The text is
-    # written for the driver directly: building and caching a statement with two ``IN`` lists
-    # costs several times the database's own work on a proof's few dozen index look-ups.
+    places = {node: tiles.tile_of(node) for node in wanted if node[0] > 0}
+    keys = sorted({node_key(*tile) for tile, _ in places.values()})
+    # The text is written for the driver directly: building and caching a statement with two
+    # ``IN`` lists costs several times the database's own work on a proof's few look-ups.
     found: dict[NodeId, bytes] = {}
     if leaves or keys:
         connection = session.connection()
@@ -77,8 +79,16 @@ def fetch_nodes(session: Session, provider_id: str, ids: Iterable[NodeId]) -> di
             params += [provider_id, *leaves]
         if keys:
             params += [provider_id, *keys]
-        rows = connection.exec_driver_sql(sql, tuple(params)).all()
-        found = {node_of_key(key): bytes(digest) for key, digest in rows}
+        stored: dict[tiles.TileId, bytes] = {}
+        for key, data in connection.exec_driver_sql(sql, tuple(params)):
+            if key >= 0:
+                found[(0, key)] = bytes(data)
+            else:
+                stored[node_of_key(-1 - key)] = bytes(data)
+        for node, (tile, position) in places.items():
+            digest = tiles.node_in(stored.get(tile, b""), position)
+            if digest is not None:
+                found[node] = digest
     missing = wanted - found.keys()
     if missing:
         raise RetentionError(
