@@ -271,3 +271,19 @@ def test_purged_payloads_still_verify_in_an_export(logs: Logs) -> None:
     assert [(line["index"], line["payload_purged"]) for line in lines] == [(0, True), (2, False)]
     assert lines[0]["payload"] is None
     assert verify_bundle(bundle).ok
+
+
+def test_export_by_user_finds_entries_in_every_block_of_the_log(logs: Logs) -> None:
+    """Entries are looked up by user block by block (2^14 indexes each): a user's entries on
+    both sides of a block boundary, and in the partial last block, are all exported."""
+    alice = {3, 16383, 16384, 16390}
+    items = [
+        NewEntry(EntryType.LOGIN, "x", {"n": i}, user_id="alice" if i in alice else f"u{i % 50}")
+        for i in range(16395)
+    ]
+    with logs.db.session() as s:
+        for start in range(0, len(items), 5000):
+            append_many(s, logs.beijing, items[start : start + 5000])
+    bundle = _export(logs, user_id="alice")
+    assert [line["index"] for line in _lines(bundle)] == sorted(alice)
+    assert verify_bundle(bundle).ok

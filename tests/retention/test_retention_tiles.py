@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -130,6 +131,14 @@ def test_migration_moves_stored_subtrees_into_tiles_and_back(tmp_path: Path) -> 
         conn.exec_driver_sql(
             "INSERT INTO retention_nodes (provider_id, node, hash) VALUES (?, ?, ?)", rows
         )
+    raw = sqlite3.connect(tmp_path / "old.db")  # foreign keys off: entries without a provider
+    with raw:
+        raw.executemany(
+            "INSERT INTO retention_entries (id, provider_id, idx, entry_type, at, actor_name, "
+            "leaf, leaf_hash) VALUES (?, 'p-1', ?, 'login', '2026-01-01', 'x', '{}', x'00')",
+            [(f"e-{i}", i) for i in (0, 16383, 16384, 40000)],
+        )
+    raw.close()
 
     upgrade(database.engine, "head")
     with database.engine.connect() as conn:
@@ -140,6 +149,12 @@ def test_migration_moves_stored_subtrees_into_tiles_and_back(tmp_path: Path) -> 
     expected, _ = _tree(70_000, 1000)
     assert by_provider["p-1"] == expected
     assert by_provider["p-2"] == {(0, 0): b"\x07" * 32}
+    with database.engine.connect() as conn:
+        blocks = conn.execute(text("SELECT idx, block FROM retention_entries ORDER BY idx")).all()
+    assert [tuple(b) for b in blocks] == [(0, 0), (16383, 0), (16384, 1), (40000, 2)]
+
+    with database.engine.begin() as conn:  # a downgrade on SQLite copies the table, checking keys
+        conn.execute(text("DELETE FROM retention_entries"))
 
     command.downgrade(alembic_config(database.engine), "0006")
     with database.engine.connect() as conn:

@@ -16,7 +16,7 @@ from chainwarden.retention.bundle import FORMAT, manifest_message, write_bundle
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import SignedTreeHead, timestamp
 from chainwarden.retention.log import Entry, EntryType, append, head
-from chainwarden.retention.models import LogEntry, LogPayload
+from chainwarden.retention.models import LogEntry, LogPayload, block_of
 from chainwarden.retention.policy import require_authority_or_manager
 from chainwarden.retention.proofs import fetch_nodes, private_key, sign_tree_head
 from chainwarden.store.base import utcnow
@@ -72,7 +72,7 @@ def export_bundle(
                 f"unknown entry type {entry_type}",
                 field="entry_types",
             )
-    head(session, provider_id)  # a provider without a log has nothing to export
+    log = head(session, provider_id)  # a provider without a log has nothing to export
     moment = at or utcnow()
     stmt = (
         select(LogEntry, LogPayload)
@@ -82,7 +82,8 @@ def export_bundle(
         .limit(MAX_EXPORT + 1)
     )
     if query.user_id is not None:
-        stmt = stmt.where(LogEntry.user_id == query.user_id)
+        blocks = range(block_of(max(log.size - 1, 0)) + 1)
+        stmt = stmt.where(LogEntry.user_id == query.user_id, LogEntry.block.in_(blocks))
     if query.service_id is not None:
         stmt = stmt.where(LogEntry.service_id == query.service_id)
     if query.case_ref is not None:

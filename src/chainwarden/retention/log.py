@@ -33,6 +33,7 @@ from chainwarden.retention import merkle, tiles
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import timestamp
 from chainwarden.retention.models import (
+    BLOCK_SHIFT,
     LogEntry,
     LogPayload,
     LogTile,
@@ -298,6 +299,7 @@ ENTRY_COLUMNS = (
     "case_ref",
     "leaf",
     "leaf_hash",
+    "block",
 )
 PAYLOAD_COLUMNS = ("entry_id", "salt", "body")
 
@@ -467,6 +469,7 @@ def append_many(session: Session, provider_id: str, items: Sequence[NewEntry]) -
                 case_ref,
                 leaf,
                 leaf_hash,
+                size >> BLOCK_SHIFT,  # block_of
             )
         )
         payload_rows.append((entry_id, salt, body))

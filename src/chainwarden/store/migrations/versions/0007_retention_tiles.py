@@ -1,4 +1,4 @@
-"""retention: subtree hashes in tiles of 255 instead of one row each
+"""retention: subtree hashes in tiles of 255 instead of one row each; entries by user per block
 
 Revision ID: 0007_retention_tiles
 Revises: 0006
@@ -6,7 +6,9 @@ Create Date: 2026-12-02 18:40:00.000000
 
 Moves every stored subtree hash of ``retention_nodes`` into its tile of ``retention_tiles`` (the
 layout is described in ``chainwarden.retention.tiles``; the arithmetic is repeated here so this
-revision keeps working whatever later code does). No hash changes.
+revision keeps working whatever later code does). No hash changes. Replaces the index on
+``retention_entries.user_id`` (a page written per appended entry) by one on
+``(provider_id, block, user_id)``, ``block`` being ``idx // 2^14``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ depends_on = None
 SHIFT = 48  # a key is level·2^48 + index, for subtrees and tiles alike
 MASK = (1 << SHIFT) - 1
 HEIGHT = 8
+BLOCK_SHIFT = 14
 CHUNK = 5000
 
 NODES = sa.table(
@@ -95,9 +98,23 @@ def upgrade() -> None:
         for chunk in _chunks(rows):
             connection.execute(sa.insert(TILES), chunk)
     op.drop_table("retention_nodes")
+    with op.batch_alter_table("retention_entries", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("block", sa.BigInteger(), nullable=True))
+    op.execute(f"UPDATE retention_entries SET block = idx / {1 << BLOCK_SHIFT}")
+    with op.batch_alter_table("retention_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_retention_entries_user_id")
+        batch_op.create_index(
+            "ix_retention_entries_provider_block_user",
+            ["provider_id", "block", "user_id"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("retention_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_retention_entries_provider_block_user")
+        batch_op.create_index("ix_retention_entries_user_id", ["user_id"], unique=False)
+        batch_op.drop_column("block")
     op.create_table(
         "retention_nodes",
         sa.Column("provider_id", sa.String(length=36), nullable=False),
