@@ -97,6 +97,9 @@ def canonical_json(value: Any) -> str:
     return _CANONICAL.encode(value)
 
 
+_RAND_B = (1 << 62) - 1  # the low 62 bits of a version 7 UUID, below its variant
+
+
 def new_ids(count: int) -> list[str]:
     """``count`` time-ordered (version 7, RFC 9562) UUIDs in their usual text form, increasing
     within the batch: the millisecond clock, then a random 73-bit start plus a counter.
@@ -112,9 +115,6 @@ def new_ids(count: int) -> list[str]:
         h = f"{value:032x}"
         ids.append(f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}")
     return ids
-
-
-_RAND_B = (1 << 62) - 1
 
 
 def payload_digest(salt: bytes, body: str) -> str:
