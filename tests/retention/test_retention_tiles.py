@@ -65,14 +65,15 @@ def test_every_subtree_is_found_where_tile_of_says(size: int, batch: int) -> Non
         ]
 
 
-def test_a_full_tile_holds_its_255_subtrees_and_the_next_level_starts_above_it() -> None:
-    stored, _ = _tree(256 * 256 + 5, 1000)
-    assert tiles.hashes_in(stored[(0, 0)]) == 255
-    assert tiles.tile_of((8, 0)) == ((0, 0), 254)  # a tile's top hash is its last
-    assert tiles.tile_of((9, 0)) == ((1, 0), 0)
-    assert tiles.hashes_in(stored[(1, 0)]) == 255
-    assert tiles.hashes_in(stored[(0, 256)]) == 5 - 2  # 5 = 0b101 leaves on the edge
-    assert tiles.edge_tiles(256 * 256 + 5) == [(0, 256), (1, 1)]
+def test_a_full_tile_holds_its_31_subtrees_and_the_next_level_starts_above_it() -> None:
+    assert tiles.TILE_HEIGHT == 5  # the migration that created the tiles repeats this
+    stored, _ = _tree(32 * 32 + 5, 100)
+    assert tiles.hashes_in(stored[(0, 0)]) == 31
+    assert tiles.tile_of((5, 0)) == ((0, 0), 30)  # a tile's top hash is its last
+    assert tiles.tile_of((6, 0)) == ((1, 0), 0)
+    assert tiles.hashes_in(stored[(1, 0)]) == 31
+    assert tiles.hashes_in(stored[(0, 32)]) == 5 - 2  # 5 = 0b101 leaves on the edge
+    assert tiles.edge_tiles(32 * 32 + 5) == [(0, 32), (1, 1)]
 
 
 texts = st.one_of(st.none(), st.text(max_size=30))

@@ -100,7 +100,7 @@ def node_of_key(key: int) -> tuple[int, int]:
 
 
 class LogTile(Base):
-    """The hashes of the complete subtrees above the leaves, 255 to a row (see
+    """The hashes of the complete subtrees above the leaves, 31 to a row (see
     ``retention.tiles``), keyed by ``node_key(tile_level, tile_index)``. Leaf hashes (level 0)
     live on the entries."""
 

@@ -1,10 +1,14 @@
 """The stored tree as tiles (after transparency-dev's tlog tiles): pure arithmetic, no database.
 
-A tile ``(tile_level, tile_index)`` covers 256 consecutive nodes of tree level
-``8·tile_level`` and holds every complete subtree hash *above* them inside its block: tree levels
-``8·tile_level + 1`` … ``8·tile_level + 8``, 255 hashes when the tile is full. Leaf hashes
-(level 0) live on the entries, and a tile's top hash is the bottom of the tile above, so every
-hash of the tree is stored exactly once.
+A tile ``(tile_level, tile_index)`` of height h = ``TILE_HEIGHT`` covers 2^h consecutive nodes
+of tree level ``h·tile_level`` and holds every complete subtree hash *above* them inside its
+block: tree levels ``h·tile_level + 1`` … ``h·tile_level + h``, 2^h − 1 hashes when the tile is
+full. Leaf hashes (level 0) live on the entries, and a tile's top hash is the bottom of the tile
+above, so every hash of the tree is stored exactly once.
+
+Height 5 (31 hashes, 992 bytes): a tile stays inside its row, both in an SQLite page and below
+PostgreSQL's TOAST threshold, so reading one is a single index look-up. Taller tiles (height 8,
+8 KB) append no faster and made proofs on PostgreSQL twice as slow, reading TOAST chunks.
 
 Inside a tile the hashes are kept in the order their subtrees complete (post-order: children
 before parents, left before right). Appending leaves therefore only ever *extends* a tile's
@@ -16,7 +20,7 @@ from __future__ import annotations
 
 from chainwarden.retention.merkle import HASH_SIZE, NodeId
 
-TILE_HEIGHT = 8
+TILE_HEIGHT = 5
 TILE_WIDTH = 1 << TILE_HEIGHT  # nodes of the tile's bottom level it covers
 TILE_HASHES = TILE_WIDTH - 1  # hashes a full tile holds
 
@@ -29,7 +33,7 @@ def tile_of(node: NodeId) -> tuple[TileId, int]:
     if level < 1:
         raise ValueError("leaf hashes are not stored in tiles")
     tile_level = (level - 1) // TILE_HEIGHT
-    height = level - tile_level * TILE_HEIGHT  # 1 … 8 within the tile
+    height = level - tile_level * TILE_HEIGHT  # 1 … TILE_HEIGHT within the tile
     shift = TILE_HEIGHT - height
     local = index & ((1 << shift) - 1)
     # Bottom nodes covered once this subtree completes; the tile then holds ``w - popcount(w)``
@@ -103,7 +107,7 @@ def edge_tiles(size: int) -> list[TileId]:
     tile level that has one started. Appends extend these (and start new ones)."""
     tiles = []
     tile_level = 0
-    bottom = size  # nodes of level 8·tile_level
+    bottom = size  # nodes of level TILE_HEIGHT·tile_level
     while bottom >= 2:
         tiles.append((tile_level, bottom // TILE_WIDTH))
         tile_level += 1

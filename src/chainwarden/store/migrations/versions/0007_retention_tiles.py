@@ -1,4 +1,4 @@
-"""retention: subtree hashes in tiles of 255 instead of one row each; entries by user per block
+"""retention: subtree hashes in tiles of 31 instead of one row each; entries by user per block
 
 Revision ID: 0007_retention_tiles
 Revises: 0006
@@ -26,7 +26,7 @@ depends_on = None
 
 SHIFT = 48  # a key is level·2^48 + index, for subtrees and tiles alike
 MASK = (1 << SHIFT) - 1
-HEIGHT = 8
+HEIGHT = 5  # chainwarden.retention.tiles.TILE_HEIGHT when this revision was written
 BLOCK_SHIFT = 14
 CHUNK = 5000
 
