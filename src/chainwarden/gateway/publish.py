@@ -8,6 +8,7 @@ Domain functions run inside the caller's transaction and never commit.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,11 +16,18 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from chainwarden.errors import ChainwardenError
 from chainwarden.gateway.errors import GatewayError
 from chainwarden.gateway.models import Post, PostState
 from chainwarden.gateway.policy import apply_policy
 from chainwarden.identity.models import Measure, ServiceUser, UserToken
-from chainwarden.identity.users import require_can_publish
+from chainwarden.identity.users import (
+    refusals_to_use,
+    require_can_publish,
+    user_for_token,
+    users_for_tokens,
+    wrong_service,
+)
 from chainwarden.ledger import record_item
 from chainwarden.ledger.models import Item
 from chainwarden.registry.models import Provider, Service
@@ -130,28 +138,25 @@ def publish_entry(
     )
 
 
-def publish(
+def token_required() -> GatewayError:
+    return GatewayError(
+        "user_token_required",
+        "请提供有效的服务使用者令牌（cwu_…）",
+        "Send a valid service user token (cwu_…) as a Bearer token",
+        kind="unauthenticated",
+    )
+
+
+def _prepare(
     session: Session,
     user: ServiceUser,
-    service_id: str,
+    service: Service,
+    provider: Provider,
     text: str,
-    *,
-    screener: Screener | None = None,
-    screened: ScreeningResult | None = None,
-    now: datetime | None = None,
-) -> Outcome:
-    """Publish ``text`` for ``user`` on ``service_id``.
-
-    Refuses (``IdentityError`` / ``GatewayError``, nothing written) when the service is unknown
-    or suspended, or the user may not post now. Otherwise screens the text and returns the
-    outcome — a block is an outcome too (recorded, logged, maybe a measure), not an exception,
-    so the caller commits it before refusing the user. ``screened``: the text's screening result
-    when the caller screened it already (e.g. outside the database transaction)."""
-    now = now or utcnow()
-    text = check_text(text)
-    service, provider = open_service(session, service_id)
-    require_can_publish(session, user, service.id, now=now)
-    result = screened or (screener or Screener.default()).screen(text)
+    result: ScreeningResult,
+    now: datetime,
+) -> tuple[Post, Item | None, NewEntry]:
+    """The post, its ledger item (recorded when it passed) and its log entry, not yet logged."""
     payload = screening_payload(result)
     post = Post(
         id=new_id(),
@@ -191,6 +196,32 @@ def publish(
             user_id=user.id,
             at=now,
         )
+    return post, item, entry
+
+
+def publish(
+    session: Session,
+    user: ServiceUser,
+    service_id: str,
+    text: str,
+    *,
+    screener: Screener | None = None,
+    screened: ScreeningResult | None = None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Publish ``text`` for ``user`` on ``service_id``.
+
+    Refuses (``IdentityError`` / ``GatewayError``, nothing written) when the service is unknown
+    or suspended, or the user may not post now. Otherwise screens the text and returns the
+    outcome — a block is an outcome too (recorded, logged, maybe a measure), not an exception,
+    so the caller commits it before refusing the user. ``screened``: the text's screening result
+    when the caller screened it already (e.g. outside the database transaction)."""
+    now = now or utcnow()
+    text = check_text(text)
+    service, provider = open_service(session, service_id)
+    require_can_publish(session, user, service.id, now=now)
+    result = screened or (screener or Screener.default()).screen(text)
+    post, item, entry = _prepare(session, user, service, provider, text, result, now)
     (logged,) = append_many(session, provider.id, [entry])
     post.entry_id = logged.id
     session.add(post)
@@ -199,3 +230,145 @@ def publish(
         session.flush()
         measures = apply_policy(session, user, now=now)
     return Outcome(post, result, logged, item, measures)
+
+
+@dataclass(frozen=True)
+class PostRequest:
+    """A post as a service user sends it: the service, their bearer token and the text, with
+    its screening result when screened already."""
+
+    service_id: str
+    token: str
+    text: str
+    screened: ScreeningResult | None = None
+
+
+def publish_with_token(
+    session: Session, request: PostRequest, *, screener: Screener | None = None, now: datetime
+) -> Outcome:
+    """``publish`` for the user the request's token names (``user_token_required`` if none)."""
+    claim_writer(session, request.token, now)
+    user = user_for_token(session, request.token, now=now)
+    if user is None:
+        raise token_required()
+    return publish(
+        session,
+        user,
+        request.service_id,
+        request.text,
+        screener=screener,
+        screened=request.screened,
+        now=now,
+    )
+
+
+def publish_many(
+    session: Session,
+    requests: Sequence[PostRequest],
+    *,
+    screener: Screener | None = None,
+    now: datetime | None = None,
+) -> list[Outcome | ChainwardenError]:
+    """``publish_with_token`` for many posts in one transaction, in order, with the same outcome
+    for each as one by one: an ``Outcome``, or the refusal (``ChainwardenError``) for a post
+    that may not be published — a refusal writes nothing and does not stop the others.
+
+    The reads are shared: the tokens, users, services, agreements, acceptances and restrictions
+    of all the posts take a handful of queries, and the items, log entries and posts are written
+    together. After a block the repeat-offender rules run at once (so a restriction they impose
+    refuses the user's later posts in the batch). Raises, leaving the caller to roll back, when
+    a write fails."""
+    now = now or utcnow()
+    bad_text: dict[int, GatewayError] = {}
+    for n, request in enumerate(requests):
+        try:
+            check_text(request.text)
+        except GatewayError as refused:
+            bad_text[n] = refused
+    unscreened = [n for n, r in enumerate(requests) if r.screened is None and n not in bad_text]
+    screening = dict(
+        zip(
+            unscreened,
+            (screener or Screener.default()).screen_many([requests[n].text for n in unscreened]),
+            strict=True,
+        )
+    )
+    users = users_for_tokens(session, [r.token for r in requests], now=now)
+    opened: dict[str, tuple[Service, Provider] | GatewayError] = {}
+    for request in requests:
+        if request.service_id not in opened:
+            try:
+                opened[request.service_id] = open_service(session, request.service_id)
+            except GatewayError as refused:
+                opened[request.service_id] = refused
+    distinct = list({u.id: u for u in users.values()}.values())
+    refusals = refusals_to_use(session, distinct, "post", now=now)
+    results: list[Outcome | ChainwardenError | None] = [None] * len(requests)
+    batch = _Batch(session, results)
+    # Users who drew a measure in this batch: their later posts are checked against it.
+    offenders: set[str] = set()
+    for n, request in enumerate(requests):
+        user = users.get(request.token)
+        service = opened[request.service_id]
+        refusal: ChainwardenError | None
+        if user is None:
+            refusal = token_required()
+        elif n in bad_text:
+            refusal = bad_text[n]
+        elif isinstance(service, GatewayError):
+            refusal = service
+        elif user.id in offenders:
+            batch.write()
+            try:
+                require_can_publish(session, user, service[0].id, now=now)
+                refusal = None
+            except ChainwardenError as refused:
+                refusal = refused
+        else:
+            refusal = wrong_service(user, service[0].id) or refusals.get(user.id)
+        if refusal is not None:
+            results[n] = refusal
+            continue
+        assert user is not None and not isinstance(service, GatewayError)
+        result = request.screened or screening[n]
+        post, item, entry = _prepare(session, user, *service, request.text, result, now)
+        batch.add(n, post, item, result, entry)
+        if post.state == PostState.BLOCKED:
+            batch.write()
+            measures = apply_policy(session, user, now=now)
+            outcome = results[n]
+            assert isinstance(outcome, Outcome)
+            outcome.measures = measures
+            if measures:
+                offenders.add(user.id)
+    batch.write()
+    return [r for r in results if r is not None]
+
+
+class _Batch:
+    """Posts prepared but not written yet: their log entries are appended together, per
+    provider and in order, then the posts are added."""
+
+    def __init__(self, session: Session, results: list[Outcome | ChainwardenError | None]):
+        self.session = session
+        self.results = results
+        self.pending: list[tuple[int, Post, Item | None, ScreeningResult, NewEntry]] = []
+
+    def add(
+        self, n: int, post: Post, item: Item | None, result: ScreeningResult, entry: NewEntry
+    ) -> None:
+        self.pending.append((n, post, item, result, entry))
+
+    def write(self) -> None:
+        providers: dict[str, list[int]] = {}
+        for position, (_, post, *_rest) in enumerate(self.pending):
+            providers.setdefault(post.provider_id, []).append(position)
+        for provider_id, positions in providers.items():
+            logged = append_many(self.session, provider_id, [self.pending[p][4] for p in positions])
+            for position, entry in zip(positions, logged, strict=True):
+                n, post, item, result, _ = self.pending[position]
+                post.entry_id = entry.id
+                self.results[n] = Outcome(post, result, entry, item)
+        self.session.add_all([post for _, post, *_rest in self.pending])
+        self.session.flush()
+        self.pending.clear()

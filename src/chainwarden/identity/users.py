@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, not_found, restrict
@@ -22,6 +24,8 @@ from chainwarden.identity import protect
 from chainwarden.identity.access import require_manager_of
 from chainwarden.identity.errors import IdentityError
 from chainwarden.identity.models import (
+    Agreement,
+    Measure,
     ServiceUser,
     UserKind,
     UserStatus,
@@ -399,6 +403,34 @@ def user_for_token(
     return session.get(ServiceUser, token.user_id)
 
 
+def users_for_tokens(
+    session: Session, secrets: Iterable[str], *, now: datetime | None = None
+) -> dict[str, ServiceUser]:
+    """``user_for_token`` for many tokens in two statements: the users, by token secret (tokens
+    that match no open user are left out).
+
+    The tokens are marked used first, with one ``UPDATE``: on SQLite that takes the database's
+    write lock before anything is read — a transaction that reads first and writes later fails
+    ("database is locked") when another writer commits in between. On PostgreSQL it locks only
+    the token rows."""
+    now = now or utcnow()
+    digests = {_digest(s): s for s in secrets if s.startswith(USER_TOKEN_PREFIX)}
+    if not digests:
+        return {}
+    session.execute(
+        update(UserToken).where(UserToken.token_hash.in_(list(digests))).values(last_used_at=now)
+    )
+    found = {}
+    for token_hash, revoked_at, expires_at, user in session.execute(
+        select(UserToken.token_hash, UserToken.revoked_at, UserToken.expires_at, ServiceUser)
+        .join(ServiceUser, ServiceUser.id == UserToken.user_id)
+        .where(UserToken.token_hash.in_(list(digests)))
+    ).tuples():
+        if revoked_at is None and (expires_at is None or expires_at > now):
+            found[digests[token_hash]] = user
+    return found
+
+
 # --- the publish path's question ------------------------------------------------------------
 
 
@@ -413,24 +445,67 @@ def require_can_use(
     from chainwarden.identity.measures import restriction_in_force
 
     now = now or utcnow()
+    refusal = _refusal(
+        user,
+        function,
+        lambda: pending_agreements(session, user),
+        lambda: restriction_in_force(session, user.id, function, now=now),
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def refusals_to_use(
+    session: Session, users: Sequence[ServiceUser], function: str, *, now: datetime | None = None
+) -> dict[str, IdentityError]:
+    """``require_can_use`` for many users at once in three queries (agreements, acceptances,
+    restrictions) whatever their number: the refusal of each user who may not use
+    ``function`` now, by user id."""
+    from chainwarden.identity.agreements import pending_agreements_of
+    from chainwarden.identity.measures import restrictions_in_force
+
+    now = now or utcnow()
+    pending = pending_agreements_of(session, users)
+    restricted = restrictions_in_force(session, [u.id for u in users], function, now=now)
+    refusals = {}
+    for user in users:
+        refusal = _refusal(
+            user,
+            function,
+            partial(pending.__getitem__, user.id),
+            partial(restricted.get, user.id),
+        )
+        if refusal is not None:
+            refusals[user.id] = refusal
+    return refusals
+
+
+def _refusal(
+    user: ServiceUser,
+    function: str,
+    pending_of: Callable[[], list[Agreement] | None],
+    restriction_of: Callable[[], Measure | None],
+) -> IdentityError | None:
+    """Why the user may not use ``function`` (checks in order; the later ones are looked up
+    only when the earlier pass)."""
     if user.status == UserStatus.CLOSED:
-        raise IdentityError(
+        return IdentityError(
             "account_closed",
             "账号已被关闭，不能使用本服务",
             "The account is closed and cannot use this service",
             kind="forbidden",
         )
     if user.verification != VerificationState.VERIFIED:
-        raise IdentityError(
+        return IdentityError(
             "not_verified",
             "尚未通过真实身份信息认证，不能使用本服务（第八条）",
             "The user's real identity is not verified; no service until it is (Art. 8)",
             kind="forbidden",
             verification=user.verification,
         )
-    pending = pending_agreements(session, user)
+    pending = pending_of()
     if pending is None:
-        raise IdentityError(
+        return IdentityError(
             "no_agreement",
             "本服务尚未发布服务协议（第七条）",
             "The service has published no service agreement (Art. 7)",
@@ -438,19 +513,19 @@ def require_can_use(
         )
     if pending:
         names = ", ".join(f"{a.title} v{a.version}" for a in pending)
-        raise IdentityError(
+        return IdentityError(
             "agreement_not_accepted",
             f"须先接受最新的服务协议和平台规则：{names}",
             f"The current service agreement and platform rules must be accepted first: {names}",
             kind="forbidden",
             pending=[a.id for a in pending],
         )
-    measure = restriction_in_force(session, user.id, function, now=now)
+    measure = restriction_of()
     if measure is not None:
         until = measure.until.isoformat() if measure.until else None
         zh_until = f"至 {until}" if until else "直至恢复"
         en_until = f"until {until}" if until else "until reinstated"
-        raise IdentityError(
+        return IdentityError(
             "function_restricted",
             f"{function} 功能已被限制{zh_until}：{measure.reason}",
             f"The {function} function is restricted {en_until}: {measure.reason}",
@@ -458,17 +533,26 @@ def require_can_use(
             measure_id=measure.id,
             until=until,
         )
+    return None
 
 
 def require_can_publish(
     session: Session, user: ServiceUser, service_id: str, *, now: datetime | None = None
 ) -> None:
     """``require_can_use(…, "post")`` for a user of ``service_id``."""
-    if user.service_id != service_id:
-        raise IdentityError(
-            "wrong_service",
-            "该使用者不是本服务的用户",
-            "The user is not registered on this service",
-            kind="forbidden",
-        )
+    refusal = wrong_service(user, service_id)
+    if refusal is not None:
+        raise refusal
     require_can_use(session, user, "post", now=now)
+
+
+def wrong_service(user: ServiceUser, service_id: str) -> IdentityError | None:
+    """The refusal when the user is not registered on ``service_id``."""
+    if user.service_id == service_id:
+        return None
+    return IdentityError(
+        "wrong_service",
+        "该使用者不是本服务的用户",
+        "The user is not registered on this service",
+        kind="forbidden",
+    )
