@@ -146,7 +146,7 @@ def pending_agreements_of(
                 Acceptance.user_id.in_([u.id for u in users]),
                 Acceptance.agreement_id.in_([a.id for a in latest.values()]),
             )
-        ).tuples()
+        )
     )
     pending: dict[str, list[Agreement] | None] = {}
     for user in users:

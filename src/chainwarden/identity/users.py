@@ -425,7 +425,7 @@ def users_for_tokens(
         select(UserToken.token_hash, UserToken.revoked_at, UserToken.expires_at, ServiceUser)
         .join(ServiceUser, ServiceUser.id == UserToken.user_id)
         .where(UserToken.token_hash.in_(list(digests)))
-    ).tuples():
+    ):
         if revoked_at is None and (expires_at is None or expires_at > now):
             found[digests[token_hash]] = user
     return found

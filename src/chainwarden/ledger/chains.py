@@ -34,9 +34,13 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
 
     Remembered in the session, so recording many items neither queries nor flushes each time."""
     known: dict[str | None, str] = session.info.setdefault("ledger.chain_ids", {})
+    # The identity map holds objects weakly: without a reference of our own the chain would be
+    # collected between two items and loaded again for each.
+    held: dict[str | None, Chain] = session.info.setdefault("ledger.chains", {})
     if provider_id in known:
         cached = session.get(Chain, known[provider_id])  # identity map: no query, no flush
         if cached is not None:
+            held[provider_id] = cached
             return cached
     query = select(Chain).where(
         Chain.provider_id == provider_id if provider_id else Chain.provider_id.is_(None)
@@ -44,6 +48,7 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
     chain = session.scalar(query)
     if chain is not None:
         known[provider_id] = chain.id
+        held[provider_id] = chain
         return chain
     if not create:
         raise LedgerError(
@@ -64,6 +69,7 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
     session.add(chain)
     session.flush()
     known[provider_id] = chain.id
+    held[provider_id] = chain
     return chain
 
 
