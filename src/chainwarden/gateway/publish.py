@@ -8,12 +8,12 @@ Domain functions run inside the caller's transaction and never commit.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, exists, insert, select, update
 from sqlalchemy.orm import Session
 
 from chainwarden.errors import ChainwardenError
@@ -22,19 +22,21 @@ from chainwarden.gateway.models import Post, PostState
 from chainwarden.gateway.policy import apply_policy
 from chainwarden.identity.models import Measure, ServiceUser, UserToken
 from chainwarden.identity.users import (
+    posters_for_tokens,
     refusals_to_use,
     require_can_publish,
     user_for_token,
-    users_for_tokens,
     wrong_service,
 )
 from chainwarden.ledger import record_item
+from chainwarden.ledger.items import insert_items, new_item
 from chainwarden.ledger.models import Item
 from chainwarden.registry.models import Provider, Service
 from chainwarden.retention import Entry, EntryType, NewEntry, append_many
 from chainwarden.screening import Decision, Screener, ScreeningResult
 from chainwarden.store.base import new_id, utcnow
 from chainwarden.supervision import is_service_suspended
+from chainwarden.supervision.models import Suspension
 
 # Characters of text in one post (the web layer also bounds the request body in bytes).
 MAX_TEXT = 10_000
@@ -147,36 +149,77 @@ def token_required() -> GatewayError:
     )
 
 
+@dataclass(frozen=True)
+class Place:
+    """Where a post goes: the service, its provider and the provider's province."""
+
+    id: str
+    provider_id: str
+    province_code: str
+
+
+_PLACES = (
+    select(
+        Service.id,
+        Service.provider_id,
+        Provider.province_code,
+        exists()
+        .where(Suspension.service_id == Service.id, Suspension.lifted_at.is_(None))
+        .label("suspended"),
+    )
+    .join(Provider, Provider.id == Service.provider_id)
+    .where(Service.id.in_(bindparam("services", expanding=True)))
+)
+
+
+def open_services(session: Session, service_ids: Iterable[str]) -> dict[str, Place | GatewayError]:
+    """``open_service`` for many services in one query: where each post goes, or its refusal."""
+    wanted = set(service_ids)
+    found: dict[str, Place | GatewayError] = {}
+    for row in session.connection().execute(_PLACES, {"services": list(wanted)}):
+        if not row.suspended:
+            found[row.id] = Place(row.id, row.provider_id, row.province_code)
+    for service_id in wanted - set(found):
+        try:  # the refusal, worded as for one post
+            service, provider = open_service(session, service_id)
+            found[service_id] = Place(service.id, provider.id, provider.province_code)
+        except GatewayError as refused:
+            found[service_id] = refused
+    return found
+
+
 def _prepare(
     session: Session,
-    user: ServiceUser,
-    service: Service,
-    provider: Provider,
+    user_id: str,
+    place: Place,
     text: str,
     result: ScreeningResult,
     now: datetime,
+    *,
+    batched: bool = False,
 ) -> tuple[Post, Item | None, NewEntry]:
-    """The post, its ledger item (recorded when it passed) and its log entry, not yet logged."""
+    """The post, its ledger item (when it passed) and its log entry, not logged yet. The item
+    is recorded in the session, or only made when ``batched`` (stored with its batch)."""
     payload = screening_payload(result)
     post = Post(
         id=new_id(),
-        service_id=service.id,
-        provider_id=provider.id,
-        province_code=provider.province_code,
-        user_id=user.id,
+        service_id=place.id,
+        provider_id=place.provider_id,
+        province_code=place.province_code,
+        user_id=user_id,
         decision=str(result.decision),
         score=payload["score"],
         categories=payload["categories"],
         hits=payload["hits"],
         created_at=now,
     )
-    author = user_author(user)
+    author = f"service_user:{user_id}"
     item = None
     if result.decision is Decision.PASS:
-        item = record_item(
+        item = (new_item if batched else record_item)(
             session,
-            provider_id=provider.id,
-            service_id=service.id,
+            provider_id=place.provider_id,
+            service_id=place.id,
             content=text,
             author_ref=author,
             now=now,
@@ -192,8 +235,8 @@ def _prepare(
             EntryType.SCREENING_DECISION,
             author,
             {"post_id": post.id, "state": post.state, "text": text, "screening": payload},
-            service_id=service.id,
-            user_id=user.id,
+            service_id=place.id,
+            user_id=user_id,
             at=now,
         )
     return post, item, entry
@@ -221,7 +264,8 @@ def publish(
     service, provider = open_service(session, service_id)
     require_can_publish(session, user, service.id, now=now)
     result = screened or (screener or Screener.default()).screen(text)
-    post, item, entry = _prepare(session, user, service, provider, text, result, now)
+    place = Place(service.id, provider.id, provider.province_code)
+    post, item, entry = _prepare(session, user.id, place, text, result, now)
     (logged,) = append_many(session, provider.id, [entry])
     post.entry_id = logged.id
     session.add(post)
@@ -293,14 +337,8 @@ def publish_many(
             strict=True,
         )
     )
-    users = users_for_tokens(session, [r.token for r in requests], now=now)
-    opened: dict[str, tuple[Service, Provider] | GatewayError] = {}
-    for request in requests:
-        if request.service_id not in opened:
-            try:
-                opened[request.service_id] = open_service(session, request.service_id)
-            except GatewayError as refused:
-                opened[request.service_id] = refused
+    users = posters_for_tokens(session, [r.token for r in requests], now=now)
+    opened = open_services(session, {r.service_id for r in requests})
     distinct = list({u.id: u for u in users.values()}.values())
     refusals = refusals_to_use(session, distinct, "post", now=now)
     results: list[Outcome | ChainwardenError | None] = [None] * len(requests)
@@ -320,22 +358,26 @@ def publish_many(
         elif user.id in offenders:
             batch.write()
             try:
-                require_can_publish(session, user, service[0].id, now=now)
+                require_can_publish(
+                    session, session.get_one(ServiceUser, user.id), service.id, now=now
+                )
                 refusal = None
             except ChainwardenError as refused:
                 refusal = refused
         else:
-            refusal = wrong_service(user, service[0].id) or refusals.get(user.id)
+            refusal = wrong_service(user, service.id) or refusals.get(user.id)
         if refusal is not None:
             results[n] = refusal
             continue
         assert user is not None and not isinstance(service, GatewayError)
         result = request.screened or screening[n]
-        post, item, entry = _prepare(session, user, *service, request.text, result, now)
+        post, item, entry = _prepare(
+            session, user.id, service, request.text, result, now, batched=True
+        )
         batch.add(n, post, item, result, entry)
         if post.state == PostState.BLOCKED:
             batch.write()
-            measures = apply_policy(session, user, now=now)
+            measures = apply_policy(session, session.get_one(ServiceUser, user.id), now=now)
             outcome = results[n]
             assert isinstance(outcome, Outcome)
             outcome.measures = measures
@@ -343,6 +385,9 @@ def publish_many(
                 offenders.add(user.id)
     batch.write()
     return [r for r in results if r is not None]
+
+
+_POST_COLUMNS = tuple(c.key for c in Post.__table__.columns)
 
 
 class _Batch:
@@ -369,6 +414,14 @@ class _Batch:
                 n, post, item, result, _ = self.pending[position]
                 post.entry_id = entry.id
                 self.results[n] = Outcome(post, result, entry, item)
-        self.session.add_all([post for _, post, *_rest in self.pending])
-        self.session.flush()
+        insert_items(self.session, [item for _, _, item, *_rest in self.pending if item])
+        if self.pending:
+            # Outside the unit of work: one multi-row INSERT (the posts stay outside the session).
+            self.session.connection().execute(
+                insert(Post),
+                [
+                    {name: getattr(post, name) for name in _POST_COLUMNS}
+                    for _, post, *_ in self.pending
+                ],
+            )
         self.pending.clear()

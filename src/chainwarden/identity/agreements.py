@@ -4,7 +4,6 @@ version is recorded, and a new version needs accepting again."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -122,40 +121,6 @@ def pending_agreements(session: Session, user: ServiceUser) -> list[Agreement] |
         )
     )
     return [a for a in current if a.id not in accepted]
-
-
-def pending_agreements_of(
-    session: Session, users: Sequence[ServiceUser]
-) -> dict[str, list[Agreement] | None]:
-    """``pending_agreements`` of many users, by user id, in two queries."""
-    if not users:
-        return {}
-    latest: dict[tuple[str, str], Agreement] = {}
-    for agreement in session.scalars(
-        select(Agreement)
-        .where(Agreement.service_id.in_({u.service_id for u in users}))
-        .order_by(Agreement.kind, Agreement.version)
-    ):
-        latest[agreement.service_id, agreement.kind] = agreement
-    current: dict[str, list[Agreement]] = {}
-    for (service_id, _kind), agreement in latest.items():
-        current.setdefault(service_id, []).append(agreement)
-    accepted = set(
-        session.execute(
-            select(Acceptance.user_id, Acceptance.agreement_id).where(
-                Acceptance.user_id.in_([u.id for u in users]),
-                Acceptance.agreement_id.in_([a.id for a in latest.values()]),
-            )
-        )
-    )
-    pending: dict[str, list[Agreement] | None] = {}
-    for user in users:
-        mine = current.get(user.service_id, [])
-        if not any(a.kind == AgreementKind.SERVICE_AGREEMENT for a in mine):
-            pending[user.id] = None
-        else:
-            pending[user.id] = [a for a in mine if (user.id, a.id) not in accepted]
-    return pending
 
 
 def accept_agreement(

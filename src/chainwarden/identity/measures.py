@@ -62,37 +62,15 @@ def restriction_in_force(
     session: Session, user_id: str, function: str, *, now: datetime | None = None
 ) -> Measure | None:
     """The restriction of ``function`` in force that ends last (None: not restricted)."""
-    return _longest(
+    found = [
         m
         for m in active_measures(session, user_id, now=now)
         if m.kind == MeasureKind.RESTRICTION and function in m.functions
-    )
-
-
-def restrictions_in_force(
-    session: Session, user_ids: Iterable[str], function: str, *, now: datetime | None = None
-) -> dict[str, Measure]:
-    """``restriction_in_force`` for many users in one query, by user id (restricted users
-    only)."""
-    now = now or utcnow()
-    found: dict[str, list[Measure]] = {}
-    for measure in session.scalars(
-        select(Measure)
-        .where(
-            Measure.user_id.in_(set(user_ids)),
-            Measure.kind == MeasureKind.RESTRICTION,
-            *_in_force(now),
-        )
-        .order_by(Measure.starts_at)
-    ):
-        if function in measure.functions:
-            found.setdefault(measure.user_id, []).append(measure)
-    return {user_id: m for user_id, ms in found.items() if (m := _longest(ms)) is not None}
-
-
-def _longest(measures: Iterable[Measure]) -> Measure | None:
+    ]
+    if not found:
+        return None
     # An open-ended restriction outlasts any dated one.
-    return max(measures, key=lambda m: (m.until is None, m.until or _EPOCH), default=None)
+    return max(found, key=lambda m: (m.until is None, m.until or _EPOCH))
 
 
 def _check_reason(reason: str | None) -> str:

@@ -11,10 +11,9 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import partial
 from typing import Any
 
-from sqlalchemy import Select, select, update
+from sqlalchemy import BindParameter, Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, not_found, restrict
@@ -24,8 +23,11 @@ from chainwarden.identity import protect
 from chainwarden.identity.access import require_manager_of
 from chainwarden.identity.errors import IdentityError
 from chainwarden.identity.models import (
+    Acceptance,
     Agreement,
+    AgreementKind,
     Measure,
+    MeasureKind,
     ServiceUser,
     UserKind,
     UserStatus,
@@ -403,11 +405,46 @@ def user_for_token(
     return session.get(ServiceUser, token.user_id)
 
 
-def users_for_tokens(
+@dataclass(frozen=True)
+class Poster:
+    """What the publish path reads of a user found by token (the whole ``ServiceUser`` is
+    loaded only when it is needed: a refusal, a measure)."""
+
+    id: str
+    service_id: str
+    provider_id: str
+    status: str
+    verification: str
+
+
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_DIGESTS: BindParameter[str] = bindparam("digests", expanding=True)
+_MARK_USED = (
+    update(UserToken)
+    .where(UserToken.token_hash.in_(_DIGESTS))
+    .values(last_used_at=bindparam("now", type_=UserToken.__table__.c.last_used_at.type))
+)
+_POSTERS = (
+    select(
+        UserToken.token_hash,
+        UserToken.revoked_at,
+        UserToken.expires_at,
+        ServiceUser.id,
+        ServiceUser.service_id,
+        ServiceUser.provider_id,
+        ServiceUser.status,
+        ServiceUser.verification,
+    )
+    .join(ServiceUser, ServiceUser.id == UserToken.user_id)
+    .where(UserToken.token_hash.in_(_DIGESTS))
+)
+
+
+def posters_for_tokens(
     session: Session, secrets: Iterable[str], *, now: datetime | None = None
-) -> dict[str, ServiceUser]:
+) -> dict[str, Poster]:
     """``user_for_token`` for many tokens in two statements: the users, by token secret (tokens
-    that match no open user are left out).
+    that match no user are left out).
 
     The tokens are marked used first, with one ``UPDATE``: on SQLite that takes the database's
     write lock before anything is read — a transaction that reads first and writes later fails
@@ -417,17 +454,14 @@ def users_for_tokens(
     digests = {_digest(s): s for s in secrets if s.startswith(USER_TOKEN_PREFIX)}
     if not digests:
         return {}
-    session.execute(
-        update(UserToken).where(UserToken.token_hash.in_(list(digests))).values(last_used_at=now)
-    )
+    connection = session.connection()
+    connection.execute(_MARK_USED, {"digests": list(digests), "now": now})
     found = {}
-    for token_hash, revoked_at, expires_at, user in session.execute(
-        select(UserToken.token_hash, UserToken.revoked_at, UserToken.expires_at, ServiceUser)
-        .join(ServiceUser, ServiceUser.id == UserToken.user_id)
-        .where(UserToken.token_hash.in_(list(digests)))
-    ):
-        if revoked_at is None and (expires_at is None or expires_at > now):
-            found[digests[token_hash]] = user
+    for row in connection.execute(_POSTERS, {"digests": list(digests)}):
+        if row.revoked_at is None and (row.expires_at is None or row.expires_at > now):
+            found[digests[row.token_hash]] = Poster(
+                row.id, row.service_id, row.provider_id, row.status, row.verification
+            )
     return found
 
 
@@ -455,28 +489,71 @@ def require_can_use(
         raise refusal
 
 
+_AGREEMENTS = (
+    select(Agreement.id, Agreement.service_id, Agreement.kind)
+    .where(Agreement.service_id.in_(bindparam("services", expanding=True)))
+    .order_by(Agreement.kind, Agreement.version)
+)
+_ACCEPTED = select(Acceptance.user_id, Acceptance.agreement_id).where(
+    Acceptance.user_id.in_(bindparam("users", expanding=True)),
+    Acceptance.agreement_id.in_(bindparam("agreements", expanding=True)),
+)
+_AT = bindparam("now", type_=Measure.__table__.c.starts_at.type)
+_RESTRICTIONS = select(Measure.user_id, Measure.functions).where(
+    Measure.user_id.in_(bindparam("users", expanding=True)),
+    Measure.kind == MeasureKind.RESTRICTION,
+    Measure.lifted_at.is_(None),
+    Measure.starts_at <= _AT,
+    or_(Measure.until.is_(None), Measure.until > _AT),
+)
+
+
 def refusals_to_use(
-    session: Session, users: Sequence[ServiceUser], function: str, *, now: datetime | None = None
+    session: Session, posters: Sequence[Poster], function: str, *, now: datetime | None = None
 ) -> dict[str, IdentityError]:
     """``require_can_use`` for many users at once in three queries (agreements, acceptances,
-    restrictions) whatever their number: the refusal of each user who may not use
-    ``function`` now, by user id."""
-    from chainwarden.identity.agreements import pending_agreements_of
-    from chainwarden.identity.measures import restrictions_in_force
-
+    restrictions) whatever their number: the refusal of each user who may not use ``function``
+    now, by user id. The refusals themselves come from ``require_can_use``, so they read the
+    same as one by one."""
     now = now or utcnow()
-    pending = pending_agreements_of(session, users)
-    restricted = restrictions_in_force(session, [u.id for u in users], function, now=now)
-    refusals = {}
-    for user in users:
-        refusal = _refusal(
-            user,
-            function,
-            partial(pending.__getitem__, user.id),
-            partial(restricted.get, user.id),
+    if not posters:
+        return {}
+    connection = session.connection()
+    current: dict[tuple[str, str], str] = {}
+    for row in connection.execute(_AGREEMENTS, {"services": list({p.service_id for p in posters})}):
+        current[row.service_id, row.kind] = row.id
+    by_service: dict[str, list[str]] = {}
+    with_agreement = set()
+    for (service_id, kind), agreement_id in current.items():
+        by_service.setdefault(service_id, []).append(agreement_id)
+        if kind == AgreementKind.SERVICE_AGREEMENT:
+            with_agreement.add(service_id)
+    user_ids = list({p.id for p in posters})
+    accepted = {
+        (row.user_id, row.agreement_id)
+        for row in connection.execute(
+            _ACCEPTED, {"users": user_ids, "agreements": list(current.values())}
         )
-        if refusal is not None:
-            refusals[user.id] = refusal
+    }
+    restricted = {
+        row.user_id
+        for row in connection.execute(_RESTRICTIONS, {"users": user_ids, "now": now})
+        if function in (row.functions or [])
+    }
+    refusals = {}
+    for poster in posters:
+        if (
+            poster.status != UserStatus.CLOSED
+            and poster.verification == VerificationState.VERIFIED
+            and poster.service_id in with_agreement
+            and all((poster.id, a) in accepted for a in by_service[poster.service_id])
+            and poster.id not in restricted
+        ):
+            continue
+        try:
+            require_can_use(session, session.get_one(ServiceUser, poster.id), function, now=now)
+        except IdentityError as refusal:
+            refusals[poster.id] = refusal
     return refusals
 
 
@@ -546,7 +623,7 @@ def require_can_publish(
     require_can_use(session, user, "post", now=now)
 
 
-def wrong_service(user: ServiceUser, service_id: str) -> IdentityError | None:
+def wrong_service(user: ServiceUser | Poster, service_id: str) -> IdentityError | None:
     """The refusal when the user is not registered on ``service_id``."""
     if user.service_id == service_id:
         return None
