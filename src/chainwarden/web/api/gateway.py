@@ -94,7 +94,7 @@ def _publisher(request: Request) -> Publisher:
                 publisher = state.gateway_publisher = Publisher(
                     state.db,
                     screener=screener if isinstance(screener, Screener) else None,
-                    clock=state.clock,
+                    clock=lambda: state.clock(),  # the app's clock at each batch
                 )
     assert isinstance(publisher, Publisher)
     return publisher
