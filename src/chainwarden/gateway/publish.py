@@ -22,6 +22,7 @@ from chainwarden.gateway.models import Post, PostState
 from chainwarden.gateway.policy import apply_policy
 from chainwarden.identity.models import Measure, ServiceUser, UserToken
 from chainwarden.identity.users import (
+    Poster,
     posters_for_tokens,
     refusals_to_use,
     require_can_publish,
@@ -70,7 +71,7 @@ def claim_writer(session: Session, token_secret: str, now: datetime) -> None:
     )
 
 
-def user_author(user: ServiceUser) -> str:
+def user_author(user: ServiceUser | Poster) -> str:
     """How a service user is named in retention entries and ledger items."""
     return f"service_user:{user.id}"
 
@@ -190,7 +191,7 @@ def open_services(session: Session, service_ids: Iterable[str]) -> dict[str, Pla
 
 def _prepare(
     session: Session,
-    user_id: str,
+    user: ServiceUser | Poster,
     place: Place,
     text: str,
     result: ScreeningResult,
@@ -206,14 +207,14 @@ def _prepare(
         service_id=place.id,
         provider_id=place.provider_id,
         province_code=place.province_code,
-        user_id=user_id,
+        user_id=user.id,
         decision=str(result.decision),
         score=payload["score"],
         categories=payload["categories"],
         hits=payload["hits"],
         created_at=now,
     )
-    author = f"service_user:{user_id}"
+    author = user_author(user)
     item = None
     if result.decision is Decision.PASS:
         item = (new_item if batched else record_item)(
@@ -236,7 +237,7 @@ def _prepare(
             author,
             {"post_id": post.id, "state": post.state, "text": text, "screening": payload},
             service_id=place.id,
-            user_id=user_id,
+            user_id=user.id,
             at=now,
         )
     return post, item, entry
@@ -265,7 +266,7 @@ def publish(
     require_can_publish(session, user, service.id, now=now)
     result = screened or (screener or Screener.default()).screen(text)
     place = Place(service.id, provider.id, provider.province_code)
-    post, item, entry = _prepare(session, user.id, place, text, result, now)
+    post, item, entry = _prepare(session, user, place, text, result, now)
     (logged,) = append_many(session, provider.id, [entry])
     post.entry_id = logged.id
     session.add(post)
@@ -372,7 +373,7 @@ def publish_many(
         assert user is not None and not isinstance(service, GatewayError)
         result = request.screened or screening[n]
         post, item, entry = _prepare(
-            session, user.id, service, request.text, result, now, batched=True
+            session, user, service, request.text, result, now, batched=True
         )
         batch.add(n, post, item, result, entry)
         if post.state == PostState.BLOCKED:

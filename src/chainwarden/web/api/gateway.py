@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from chainwarden.gateway import complaints, policy, reports, review
@@ -187,7 +187,7 @@ def _post_out(post: Post) -> PostOut:
         422: {"description": "blocked by screening: categories and highlighted spans"},
     },
 )
-async def publish_post(service_id: str, request: Request) -> JSONResponse:
+async def publish_post(service_id: str, request: Request) -> Response:
     """Publish as a service user (``Authorization: Bearer cwu_…``). 201: published on the ledger
     and logged; 202: held for review; 422 ``content_blocked``: refused by screening (recorded);
     403: the user or service may not publish now."""
@@ -235,7 +235,10 @@ async def publish_post(service_id: str, request: Request) -> JSONResponse:
             else {"zh": "已发布", "en": "Published"}
         ),
     )
-    return JSONResponse(body.model_dump(mode="json"), status_code=202 if held else 201)
+    # Serialised by pydantic-core straight to bytes: the same JSON as JSONResponse, in less time.
+    return Response(
+        body.model_dump_json(), status_code=202 if held else 201, media_type="application/json"
+    )
 
 
 # --- the review queue ---
