@@ -15,6 +15,8 @@ published as if alone.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import threading
 from collections import deque
@@ -22,7 +24,6 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
-from chainwarden.errors import ChainwardenError
 from chainwarden.gateway.publish import Outcome, PostRequest, publish_many, publish_with_token
 from chainwarden.screening import Screener
 from chainwarden.store import Database
@@ -34,8 +35,13 @@ log = logging.getLogger(__name__)
 MAX_BATCH = 64
 
 
+# Where a post's answer goes: a future of the thread that submitted it, or of its event loop.
+Waiter = Future[Outcome] | asyncio.Future[Outcome]
+Result = Outcome | BaseException
+
+
 class Publisher:
-    """Publishes posts submitted from any thread in batches, on one writer thread.
+    """Publishes posts submitted from any thread or event loop in batches, on one writer thread.
 
     The thread is started when posts arrive and ends when none are left waiting; it is the
     executor's, so it goes away with the publisher."""
@@ -53,7 +59,7 @@ class Publisher:
         self.clock = clock
         self.max_batch = max_batch
         self._guard = threading.Lock()
-        self._waiting: deque[tuple[PostRequest, Future[Outcome]]] = deque()
+        self._waiting: deque[tuple[PostRequest, Waiter]] = deque()
         self._writing = False
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-publisher")
 
@@ -61,12 +67,21 @@ class Publisher:
         """The post's outcome once committed, or its refusal (``ChainwardenError``) or failure
         as the future's exception."""
         future: Future[Outcome] = Future()
+        self._enqueue(request, future)
+        return future
+
+    async def publish(self, request: PostRequest) -> Outcome:
+        """``submit`` for a coroutine: its event loop is woken once per batch, not per post."""
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        self._enqueue(request, future)
+        return await future
+
+    def _enqueue(self, request: PostRequest, waiter: Waiter) -> None:
         with self._guard:
-            self._waiting.append((request, future))
+            self._waiting.append((request, waiter))
             if not self._writing:
                 self._writing = True
                 self._writer.submit(self._drain)
-        return future
 
     def _drain(self) -> None:
         while True:
@@ -78,47 +93,66 @@ class Publisher:
                     self._waiting.popleft() for _ in range(min(self.max_batch, len(self._waiting)))
                 ]
             # A post whose requester gave up before its turn is dropped, never written.
-            batch = [(r, f) for r, f in taken if f.set_running_or_notify_cancel()]
+            batch = [(r, w) for r, w in taken if _still_wanted(w)]
             try:
-                self._publish(batch)
-            except BaseException as exc:  # never leave a future unresolved
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                results = self._publish([r for r, _ in batch]) if batch else []
+            except BaseException as exc:  # never leave a waiter without an answer
+                _settle([w for _, w in batch], [exc] * len(batch))
                 if not isinstance(exc, Exception):
                     with self._guard:
                         self._writing = False
                     raise
+            else:
+                _settle([w for _, w in batch], results)
 
-    def _publish(self, batch: list[tuple[PostRequest, Future[Outcome]]]) -> None:
-        if not batch:
-            return
+    def _publish(self, requests: list[PostRequest]) -> list[Result]:
         screener = self.screener or Screener.default()
-        requests = [r for r, _ in batch]
         now = self.clock()
         try:
             with self.db.session() as session:
-                results = publish_many(session, requests, screener=screener, now=now)
+                return list(publish_many(session, requests, screener=screener, now=now))
         except Exception:
             log.warning(
-                "publishing %d posts together failed; one by one", len(batch), exc_info=True
+                "publishing %d posts together failed; one by one", len(requests), exc_info=True
             )
-            for request, (_, future) in zip(requests, batch, strict=True):
-                self._publish_alone(request, future, screener, now)
-            return
-        for result, (_, future) in zip(results, batch, strict=True):
-            if isinstance(result, ChainwardenError):
-                future.set_exception(result)
-            else:
-                future.set_result(result)
+        return [self._publish_alone(r, screener, now) for r in requests]
 
-    def _publish_alone(
-        self, request: PostRequest, future: Future[Outcome], screener: Screener, now: datetime
-    ) -> None:
+    def _publish_alone(self, request: PostRequest, screener: Screener, now: datetime) -> Result:
         try:
             with self.db.session() as session:
-                outcome = publish_with_token(session, request, screener=screener, now=now)
+                return publish_with_token(session, request, screener=screener, now=now)
         except Exception as exc:
-            future.set_exception(exc)
+            return exc
+
+
+def _still_wanted(waiter: Waiter) -> bool:
+    if isinstance(waiter, Future):
+        return waiter.set_running_or_notify_cancel()
+    return not waiter.cancelled()
+
+
+def _settle(waiters: list[Waiter], results: list[Result]) -> None:
+    """Hand each waiter its answer: thread futures at once, loop futures with one call per
+    loop."""
+    loops: dict[asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Outcome], Result]]] = {}
+    for waiter, result in zip(waiters, results, strict=True):
+        if isinstance(waiter, Future):
+            if isinstance(result, BaseException):
+                waiter.set_exception(result)
+            else:
+                waiter.set_result(result)
         else:
-            future.set_result(outcome)
+            loops.setdefault(waiter.get_loop(), []).append((waiter, result))
+    for loop, answers in loops.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            loop.call_soon_threadsafe(_settle_on_loop, answers)
+
+
+def _settle_on_loop(answers: list[tuple[asyncio.Future[Outcome], Result]]) -> None:
+    for future, result in answers:
+        if future.done():  # cancelled meanwhile
+            continue
+        if isinstance(result, BaseException):
+            future.set_exception(result)
+        else:
+            future.set_result(result)

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, restrict
 from chainwarden.ledger.blocks import Header
-from chainwarden.ledger.chains import append_block, block_dict, chain_for, locked, signing_key
+from chainwarden.ledger.chains import (
+    append_block,
+    block_dict,
+    chain_for,
+    chain_id_for,
+    locked,
+    signing_key,
+)
 from chainwarden.ledger.errors import LedgerError, item_removed
 from chainwarden.ledger.hashing import commit, inclusion_path, leaf_hash, merkle_root, new_salt
 from chainwarden.ledger.models import Block, BlockKind, Chain, Disposal, Item
@@ -40,11 +47,11 @@ def new_item(
 ) -> Item:
     """A published item and its commitment, not yet stored (``record_item``, ``insert_items``)."""
     data = content.encode() if isinstance(content, str) else bytes(content)
-    chain = chain_for(session, provider_id)
+    chain_id = chain_id_for(session, provider_id)
     salt = new_salt()
     return Item(
         id=new_id(),
-        chain_id=chain.id,
+        chain_id=chain_id,
         provider_id=provider_id,
         service_id=service_id,
         author_ref=author_ref,

@@ -3,7 +3,6 @@ regulator and complaints from the public."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 from datetime import date, datetime, timedelta
@@ -194,9 +193,7 @@ async def publish_post(service_id: str, request: Request) -> Response:
     text = gateway.check_text(await _text(request))
     token = _token(request)
     # Answered once the post's batch has committed (a refusal comes back as the exception).
-    outcome = await asyncio.wrap_future(
-        _publisher(request).submit(gateway.PostRequest(service_id, token, text))
-    )
+    outcome = await _publisher(request).publish(gateway.PostRequest(service_id, token, text))
     post = _post_out(outcome.post)
     if outcome.post.state == "blocked":
         categories = ", ".join(outcome.post.categories)
