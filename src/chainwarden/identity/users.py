@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, not_found, restrict
@@ -22,6 +23,11 @@ from chainwarden.identity import protect
 from chainwarden.identity.access import require_manager_of
 from chainwarden.identity.errors import IdentityError
 from chainwarden.identity.models import (
+    Acceptance,
+    Agreement,
+    AgreementKind,
+    Measure,
+    MeasureKind,
     ServiceUser,
     UserKind,
     UserStatus,
@@ -399,6 +405,66 @@ def user_for_token(
     return session.get(ServiceUser, token.user_id)
 
 
+@dataclass(frozen=True)
+class Poster:
+    """What the publish path reads of a user found by token (the whole ``ServiceUser`` is
+    loaded only when it is needed: a refusal, a measure)."""
+
+    id: str
+    service_id: str
+    provider_id: str
+    status: str
+    verification: str
+
+
+# Built once: constructing a statement costs more than SQLite takes to run it.
+_DIGESTS: BindParameter[str] = bindparam("digests", expanding=True)
+_MARK_USED = (
+    update(UserToken)
+    .where(UserToken.token_hash.in_(_DIGESTS))
+    .values(last_used_at=bindparam("now", type_=UserToken.__table__.c.last_used_at.type))
+)
+_POSTERS = (
+    select(
+        UserToken.token_hash,
+        UserToken.revoked_at,
+        UserToken.expires_at,
+        ServiceUser.id,
+        ServiceUser.service_id,
+        ServiceUser.provider_id,
+        ServiceUser.status,
+        ServiceUser.verification,
+    )
+    .join(ServiceUser, ServiceUser.id == UserToken.user_id)
+    .where(UserToken.token_hash.in_(_DIGESTS))
+)
+
+
+def posters_for_tokens(
+    session: Session, secrets: Iterable[str], *, now: datetime | None = None
+) -> dict[str, Poster]:
+    """``user_for_token`` for many tokens in two statements: the users, by token secret (tokens
+    that match no user are left out).
+
+    The tokens are marked used first, with one ``UPDATE``: on SQLite that takes the database's
+    write lock before anything is read — a transaction that reads first and writes later fails
+    ("database is locked") when another writer commits in between. On PostgreSQL it locks only
+    the token rows."""
+    now = now or utcnow()
+    digests = {_digest(s): s for s in secrets if s.startswith(USER_TOKEN_PREFIX)}
+    if not digests:
+        return {}
+    connection = session.connection()
+    connection.execute(_MARK_USED, {"digests": list(digests), "now": now})
+    found = {}
+    for row in connection.execute(_POSTERS, {"digests": list(digests)}):
+        if row.revoked_at is None and (row.expires_at is None or row.expires_at > now):
+            found[digests[row.token_hash]] = Poster(
+                row.id, row.service_id, row.provider_id, row.status, row.verification
+            )
+    return found
+
+
 # --- the publish path's question ------------------------------------------------------------
 
 
@@ -413,24 +479,110 @@ def require_can_use(
     from chainwarden.identity.measures import restriction_in_force
 
     now = now or utcnow()
+    refusal = _refusal(
+        user,
+        function,
+        lambda: pending_agreements(session, user),
+        lambda: restriction_in_force(session, user.id, function, now=now),
+    )
+    if refusal is not None:
+        raise refusal
+
+
+_AGREEMENTS = (
+    select(Agreement.id, Agreement.service_id, Agreement.kind)
+    .where(Agreement.service_id.in_(bindparam("services", expanding=True)))
+    .order_by(Agreement.kind, Agreement.version)
+)
+_ACCEPTED = select(Acceptance.user_id, Acceptance.agreement_id).where(
+    Acceptance.user_id.in_(bindparam("users", expanding=True)),
+    Acceptance.agreement_id.in_(bindparam("agreements", expanding=True)),
+)
+_AT = bindparam("now", type_=Measure.__table__.c.starts_at.type)
+_RESTRICTIONS = select(Measure.user_id, Measure.functions).where(
+    Measure.user_id.in_(bindparam("users", expanding=True)),
+    Measure.kind == MeasureKind.RESTRICTION,
+    Measure.lifted_at.is_(None),
+    Measure.starts_at <= _AT,
+    or_(Measure.until.is_(None), Measure.until > _AT),
+)
+
+
+def refusals_to_use(
+    session: Session, posters: Sequence[Poster], function: str, *, now: datetime | None = None
+) -> dict[str, IdentityError]:
+    """``require_can_use`` for many users at once in three queries (agreements, acceptances,
+    restrictions) whatever their number: the refusal of each user who may not use ``function``
+    now, by user id. The refusals themselves come from ``require_can_use``, so they read the
+    same as one by one."""
+    now = now or utcnow()
+    if not posters:
+        return {}
+    connection = session.connection()
+    current: dict[tuple[str, str], str] = {}
+    for row in connection.execute(_AGREEMENTS, {"services": list({p.service_id for p in posters})}):
+        current[row.service_id, row.kind] = row.id
+    by_service: dict[str, list[str]] = {}
+    with_agreement = set()
+    for (service_id, kind), agreement_id in current.items():
+        by_service.setdefault(service_id, []).append(agreement_id)
+        if kind == AgreementKind.SERVICE_AGREEMENT:
+            with_agreement.add(service_id)
+    user_ids = list({p.id for p in posters})
+    accepted = {
+        (row.user_id, row.agreement_id)
+        for row in connection.execute(
+            _ACCEPTED, {"users": user_ids, "agreements": list(current.values())}
+        )
+    }
+    restricted = {
+        row.user_id
+        for row in connection.execute(_RESTRICTIONS, {"users": user_ids, "now": now})
+        if function in (row.functions or [])
+    }
+    refusals = {}
+    for poster in posters:
+        if (
+            poster.status != UserStatus.CLOSED
+            and poster.verification == VerificationState.VERIFIED
+            and poster.service_id in with_agreement
+            and all((poster.id, a) in accepted for a in by_service[poster.service_id])
+            and poster.id not in restricted
+        ):
+            continue
+        try:
+            require_can_use(session, session.get_one(ServiceUser, poster.id), function, now=now)
+        except IdentityError as refusal:
+            refusals[poster.id] = refusal
+    return refusals
+
+
+def _refusal(
+    user: ServiceUser,
+    function: str,
+    pending_of: Callable[[], list[Agreement] | None],
+    restriction_of: Callable[[], Measure | None],
+) -> IdentityError | None:
+    """Why the user may not use ``function`` (checks in order; the later ones are looked up
+    only when the earlier pass)."""
     if user.status == UserStatus.CLOSED:
-        raise IdentityError(
+        return IdentityError(
             "account_closed",
             "账号已被关闭，不能使用本服务",
             "The account is closed and cannot use this service",
             kind="forbidden",
         )
     if user.verification != VerificationState.VERIFIED:
-        raise IdentityError(
+        return IdentityError(
             "not_verified",
             "尚未通过真实身份信息认证，不能使用本服务（第八条）",
             "The user's real identity is not verified; no service until it is (Art. 8)",
             kind="forbidden",
             verification=user.verification,
         )
-    pending = pending_agreements(session, user)
+    pending = pending_of()
     if pending is None:
-        raise IdentityError(
+        return IdentityError(
             "no_agreement",
             "本服务尚未发布服务协议（第七条）",
             "The service has published no service agreement (Art. 7)",
@@ -438,19 +590,19 @@ def require_can_use(
         )
     if pending:
         names = ", ".join(f"{a.title} v{a.version}" for a in pending)
-        raise IdentityError(
+        return IdentityError(
             "agreement_not_accepted",
             f"须先接受最新的服务协议和平台规则：{names}",
             f"The current service agreement and platform rules must be accepted first: {names}",
             kind="forbidden",
             pending=[a.id for a in pending],
         )
-    measure = restriction_in_force(session, user.id, function, now=now)
+    measure = restriction_of()
     if measure is not None:
         until = measure.until.isoformat() if measure.until else None
         zh_until = f"至 {until}" if until else "直至恢复"
         en_until = f"until {until}" if until else "until reinstated"
-        raise IdentityError(
+        return IdentityError(
             "function_restricted",
             f"{function} 功能已被限制{zh_until}：{measure.reason}",
             f"The {function} function is restricted {en_until}: {measure.reason}",
@@ -458,17 +610,26 @@ def require_can_use(
             measure_id=measure.id,
             until=until,
         )
+    return None
 
 
 def require_can_publish(
     session: Session, user: ServiceUser, service_id: str, *, now: datetime | None = None
 ) -> None:
     """``require_can_use(…, "post")`` for a user of ``service_id``."""
-    if user.service_id != service_id:
-        raise IdentityError(
-            "wrong_service",
-            "该使用者不是本服务的用户",
-            "The user is not registered on this service",
-            kind="forbidden",
-        )
+    refusal = wrong_service(user, service_id)
+    if refusal is not None:
+        raise refusal
     require_can_use(session, user, "post", now=now)
+
+
+def wrong_service(user: ServiceUser | Poster, service_id: str) -> IdentityError | None:
+    """The refusal when the user is not registered on ``service_id``."""
+    if user.service_id == service_id:
+        return None
+    return IdentityError(
+        "wrong_service",
+        "该使用者不是本服务的用户",
+        "The user is not registered on this service",
+        kind="forbidden",
+    )

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from chainwarden.keys import keyring
@@ -34,9 +34,13 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
 
     Remembered in the session, so recording many items neither queries nor flushes each time."""
     known: dict[str | None, str] = session.info.setdefault("ledger.chain_ids", {})
+    # The identity map holds objects weakly: without a reference of our own the chain would be
+    # collected between two items and loaded again for each.
+    held: dict[str | None, Chain] = session.info.setdefault("ledger.chains", {})
     if provider_id in known:
         cached = session.get(Chain, known[provider_id])  # identity map: no query, no flush
         if cached is not None:
+            held[provider_id] = cached
             return cached
     query = select(Chain).where(
         Chain.provider_id == provider_id if provider_id else Chain.provider_id.is_(None)
@@ -44,6 +48,7 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
     chain = session.scalar(query)
     if chain is not None:
         known[provider_id] = chain.id
+        held[provider_id] = chain
         return chain
     if not create:
         raise LedgerError(
@@ -64,7 +69,25 @@ def chain_for(session: Session, provider_id: str | None, *, create: bool = True)
     session.add(chain)
     session.flush()
     known[provider_id] = chain.id
+    held[provider_id] = chain
     return chain
+
+
+_CHAIN_ID = select(Chain.id).where(Chain.provider_id == bindparam("provider"))
+
+
+def chain_id_for(session: Session, provider_id: str | None) -> str:
+    """The id of the provider's chain (created as by ``chain_for`` on first use): one small
+    query per session, without loading the chain and its key."""
+    known: dict[str | None, str] = session.info.setdefault("ledger.chain_ids", {})
+    if provider_id in known:
+        return known[provider_id]
+    if provider_id is not None:
+        found = session.connection().scalar(_CHAIN_ID, {"provider": provider_id})
+        if found is not None:
+            known[provider_id] = found
+            return str(found)
+    return chain_for(session, provider_id).id
 
 
 def locked(session: Session, chain_id: str) -> Chain:

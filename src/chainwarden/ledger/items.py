@@ -8,16 +8,24 @@ insert while blocks stay large; verification covers sealed blocks and pending co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, restrict
 from chainwarden.ledger.blocks import Header
-from chainwarden.ledger.chains import append_block, block_dict, chain_for, locked, signing_key
+from chainwarden.ledger.chains import (
+    append_block,
+    block_dict,
+    chain_for,
+    chain_id_for,
+    locked,
+    signing_key,
+)
 from chainwarden.ledger.errors import LedgerError, item_removed
 from chainwarden.ledger.hashing import commit, inclusion_path, leaf_hash, merkle_root, new_salt
 from chainwarden.ledger.models import Block, BlockKind, Chain, Disposal, Item
@@ -25,6 +33,34 @@ from chainwarden.store.base import new_id, utcnow
 
 DEFAULT_BLOCK_SIZE = 1000
 TEXT = "text/plain; charset=utf-8"
+
+
+def new_item(
+    session: Session,
+    *,
+    provider_id: str | None,
+    service_id: str | None = None,
+    content: bytes | str,
+    author_ref: str | None = None,
+    media_type: str | None = None,
+    now: datetime | None = None,
+) -> Item:
+    """A published item and its commitment, not yet stored (``record_item``, ``insert_items``)."""
+    data = content.encode() if isinstance(content, str) else bytes(content)
+    chain_id = chain_id_for(session, provider_id)
+    salt = new_salt()
+    return Item(
+        id=new_id(),
+        chain_id=chain_id,
+        provider_id=provider_id,
+        service_id=service_id,
+        author_ref=author_ref,
+        media_type=media_type or (TEXT if isinstance(content, str) else "application/octet-stream"),
+        content=data,
+        salt=salt,
+        commitment=commit(salt, data),
+        created_at=now or utcnow(),
+    )
 
 
 def record_item(
@@ -40,25 +76,44 @@ def record_item(
     """Store a published item and its commitment in the caller's transaction (no commit).
 
     The item is pending until ``seal_pending`` puts it in a block."""
-    data = content.encode() if isinstance(content, str) else bytes(content)
-    chain = chain_for(session, provider_id)
-    salt = new_salt()
-    item = Item(
-        id=new_id(),
-        chain_id=chain.id,
+    item = new_item(
+        session,
         provider_id=provider_id,
         service_id=service_id,
+        content=content,
         author_ref=author_ref,
-        media_type=media_type or (TEXT if isinstance(content, str) else "application/octet-stream"),
-        content=data,
-        salt=salt,
-        commitment=commit(salt, data),
-        created_at=now or utcnow(),
+        media_type=media_type,
+        now=now,
     )
     # No flush: the row goes in with the caller's next flush or commit, in one batch with the
     # rest of the transaction.
     session.add(item)
     return item
+
+
+_ITEM_COLUMNS = (
+    "id",
+    "chain_id",
+    "provider_id",
+    "service_id",
+    "author_ref",
+    "media_type",
+    "content",
+    "salt",
+    "commitment",
+    "created_at",
+)
+
+
+def insert_items(session: Session, items: Sequence[Item]) -> None:
+    """Store items made by ``new_item`` with one multi-row ``INSERT`` in the caller's
+    transaction, bypassing the session's unit of work (the objects stay outside the session:
+    ``session.get`` reads the stored rows)."""
+    if items:
+        session.connection().execute(
+            insert(Item),
+            [{name: getattr(item, name) for name in _ITEM_COLUMNS} for item in items],
+        )
 
 
 def _pending(session: Session, chain_id: str, limit: int) -> list[tuple[str, str]]:

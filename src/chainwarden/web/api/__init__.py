@@ -17,7 +17,10 @@ from chainwarden.web.api import (
 )
 
 router = APIRouter()
+# Requests are matched against the routes in order, one by one: the publish path, by far the
+# busiest, goes first (no other route overlaps the gateway's paths).
 for module in (
+    gateway,
     accounts,
     providers,
     filings,
@@ -28,7 +31,6 @@ for module in (
     retention,
     ledger,
     supervision,
-    gateway,
 ):
     router.include_router(module.router)
 router.include_router(supervision.public_router)
