@@ -6,7 +6,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -95,18 +95,135 @@ class Hit:
         }
 
 
-@dataclass(frozen=True)
 class ScreeningResult:
+    """What screening found in one text; immutable.
+
+    A result from ``screen_many`` works out its ``hits``, ``categories``, ``category_scores`` and
+    ``context`` when they are first read (most callers of a big batch read the decision only),
+    and keeps its batch's evidence until then."""
+
+    __slots__ = (
+        "_categories",
+        "_category_scores",
+        "_context",
+        "_hits",
+        "_index",
+        "_outcome",
+        "_score",
+        "decision",
+        "id",
+    )
     decision: Decision
-    score: float  # probability that the text is prohibited, 0..1
-    categories: tuple[str, ...]  # prohibited categories, strongest first; empty on pass
-    hits: tuple[Hit, ...]
-    id: Any = None
-    category_scores: Mapping[str, float] = field(default_factory=dict)
-    context: tuple[str, ...] = ()  # context kinds seen (warning, report, …)
+    id: Any
+    _outcome: _Outcome | None
+    _index: int
+
+    def __init__(
+        self,
+        decision: Decision,
+        score: float,  # probability that the text is prohibited, 0..1
+        categories: tuple[str, ...],  # prohibited categories, strongest first; empty on pass
+        hits: tuple[Hit, ...],
+        id: Any = None,
+        category_scores: Mapping[str, float] | None = None,
+        context: tuple[str, ...] = (),  # context kinds seen (warning, report, …)
+    ) -> None:
+        for name, value in (
+            ("decision", decision),
+            ("id", id),
+            ("_score", score),
+            ("_categories", categories),
+            ("_hits", hits),
+            ("_category_scores", {} if category_scores is None else category_scores),
+            ("_context", context),
+            ("_outcome", None),
+            ("_index", 0),
+        ):
+            _set(self, name, value)
+
+    @classmethod
+    def _pending(cls, outcome: _Outcome, index: int, decision: Decision) -> ScreeningResult:
+        """A result whose other fields come from ``outcome`` when first read."""
+        new = object.__new__(cls)
+        _set(new, "decision", decision)
+        _set(new, "id", None)
+        _set(new, "_outcome", outcome)
+        _set(new, "_index", index)
+        return new
+
+    def _lazy(self, name: str) -> Any:
+        try:
+            return getattr(self, name)
+        except AttributeError:
+            value = getattr(self._outcome, name)(self._index)
+            _set(self, name, value)
+            return value
+
+    @property
+    def score(self) -> float:
+        value: float = self._lazy("_score")
+        return value
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        value: tuple[str, ...] = self._lazy("_categories")
+        return value
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        value: tuple[Hit, ...] = self._lazy("_hits")
+        return value
+
+    @property
+    def category_scores(self) -> Mapping[str, float]:
+        value: Mapping[str, float] = self._lazy("_category_scores")
+        return value
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        value: tuple[str, ...] = self._lazy("_context")
+        return value
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.decision,
+            self.score,
+            self.categories,
+            self.hits,
+            self.id,
+            self.category_scores,
+            self.context,
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, ScreeningResult)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # category_scores is a mapping
+
+    def __repr__(self) -> str:
+        names = ("decision", "score", "categories", "hits", "id", "category_scores", "context")
+        inner = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"ScreeningResult({inner})"
 
     def with_id(self, id: Any) -> ScreeningResult:
-        return replace(self, id=id)
+        return ScreeningResult(
+            self.decision,
+            self.score,
+            self.categories,
+            self.hits,
+            id,
+            self.category_scores,
+            self.context,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {} if self.id is None else {"id": self.id}
@@ -115,6 +232,9 @@ class ScreeningResult:
         out["categories"] = list(self.categories)
         out["hits"] = [h.to_dict() for h in self.hits]
         return out
+
+
+_set = object.__setattr__
 
 
 @dataclass(frozen=True)
@@ -319,36 +439,10 @@ class Screener:
                 (gray >= t.gray) & (evidence.categories.max(axis=1) > 0)
             )
         decision = np.where(score >= t.block, 2, np.where(flagged, 1, 0))
-        hits = self._hits(normalised, evidence)
-        has_context = np.flatnonzero(evidence.context.any(axis=1)).tolist()
-        contexts: dict[int, tuple[str, ...]] = {
-            i: tuple(k for k, v in zip(CONTEXT_KINDS, row, strict=True) if v > 0)
-            for i, row in zip(has_context, evidence.context[has_context].tolist(), strict=True)
-        }
-        # Plain Python numbers from here on: the same values, without a numpy call per text.
-        rows = per_category.tolist()
-        results = []
-        for i, (d, s, row) in enumerate(zip(decision.tolist(), score.tolist(), rows, strict=True)):
-            verdict = _DECISIONS[d]
-            categories: tuple[str, ...] = ()
-            if verdict is not Decision.PASS:
-                top = max(row)
-                if top >= 0.1:
-                    cut = max(0.1, top / 2)
-                    ranked = sorted(range(N_CAT), key=lambda c: -row[c])
-                    categories = tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
-            results.append(
-                ScreeningResult(
-                    verdict,
-                    round(min(max(s, 0.0), 1.0), 4),
-                    categories,
-                    hits.get(i, ()),
-                    None,
-                    dict(zip(CATEGORIES, row, strict=True)),
-                    contexts.get(i, ()),
-                )
-            )
-        return results
+        decisions = decision.tolist()
+        outcome = _Outcome(self, normalised, evidence, decisions, score, per_category)
+        pending = ScreeningResult._pending
+        return [pending(outcome, i, _DECISIONS[d]) for i, d in enumerate(decisions)]
 
     def evidence(self, batch: Batch) -> Evidence:
         """Lexicon, context and pattern hits of every text of a batch, and the model's features."""
@@ -492,32 +586,78 @@ class Screener:
                 return True
         return False
 
-    def _hits(
-        self, normalised: Sequence[Normalised], evidence: Evidence
-    ) -> dict[int, tuple[Hit, ...]]:
-        """The category hits of each text, in the original text's positions, in reading order."""
-        keep = self._source_kind[evidence.source] < N_CAT
-        doc, source = evidence.doc[keep], evidence.source[keep]
-        start, end = evidence.start[keep], evidence.end[keep]
-        order = np.lexsort((source, -end, start, doc))
-        doc = doc[order]
-        rules, categories = self._hit_labels
-        found: list[Hit] = []
-        for d, src, s, e in zip(
-            doc.tolist(),
-            source[order].tolist(),
-            start[order].tolist(),
-            end[order].tolist(),
-            strict=True,
+
+class _Outcome:
+    """The evidence and scores of one screened batch, from which its results fill in their
+    fields on demand."""
+
+    def __init__(
+        self,
+        screener: Screener,
+        normalised: Sequence[Normalised],
+        evidence: Evidence,
+        decisions: list[int],
+        score: FloatArray,
+        per_category: FloatArray,
+    ) -> None:
+        self.screener = screener
+        self.normalised = normalised
+        self.evidence = evidence
+        self.decisions = decisions
+        self.scores: list[float] = score.tolist()
+        self.per_category = per_category
+        self._sorted_hits: tuple[list[int], list[int], list[int], list[int]] | None = None
+
+    def _score(self, i: int) -> float:
+        return round(min(max(self.scores[i], 0.0), 1.0), 4)
+
+    def _categories(self, i: int) -> tuple[str, ...]:
+        if self.decisions[i] == 0:  # pass
+            return ()
+        row = self.per_category[i].tolist()
+        top = max(row)
+        if top < 0.1:
+            return ()
+        cut = max(0.1, top / 2)
+        ranked = sorted(range(N_CAT), key=lambda c: -row[c])
+        return tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
+
+    def _category_scores(self, i: int) -> dict[str, float]:
+        return dict(zip(CATEGORIES, self.per_category[i].tolist(), strict=True))
+
+    def _context(self, i: int) -> tuple[str, ...]:
+        row = self.evidence.context[i].tolist()
+        return tuple(k for k, v in zip(CONTEXT_KINDS, row, strict=True) if v > 0)
+
+    def _hits(self, i: int) -> tuple[Hit, ...]:
+        """The category hits of text ``i``, in the original text's positions, in reading order."""
+        if self._sorted_hits is None:
+            evidence = self.evidence
+            keep = self.screener._source_kind[evidence.source] < N_CAT
+            doc, source = evidence.doc[keep], evidence.source[keep]
+            start, end = evidence.start[keep], evidence.end[keep]
+            order = np.lexsort((source, -end, start, doc))
+            per_text = np.searchsorted(doc[order], np.arange(len(self.normalised) + 1))
+            self._sorted_hits = (
+                per_text.tolist(),
+                source[order].tolist(),
+                start[order].tolist(),
+                end[order].tolist(),
+            )
+        bounds, sources, starts, ends = self._sorted_hits
+        first, stop = bounds[i], bounds[i + 1]
+        if first == stop:
+            return ()
+        rules, categories = self.screener._hit_labels
+        n = self.normalised[i]
+        found = []
+        for src, s, e in zip(
+            sources[first:stop], starts[first:stop], ends[first:stop], strict=True
         ):
-            n = normalised[d]
             if n.starts is not None and n.ends is not None:
                 s, e = n.starts[s], n.ends[e - 1]
             found.append(Hit(rules[src], categories[src], s, e, n.original[s:e]))
-        # Hits are sorted by text: one slice of them per text.
-        docs, first = np.unique(doc, return_index=True)
-        bounds = [*first.tolist(), len(found)]
-        return {d: tuple(found[bounds[k] : bounds[k + 1]]) for k, d in enumerate(docs.tolist())}
+        return tuple(found)
 
 
 _DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)
