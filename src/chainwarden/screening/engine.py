@@ -357,7 +357,10 @@ class Screener:
         for i, pattern_rule in enumerate(self.rules):
             for anchor in pattern_rule.anchors:
                 anchors.setdefault(anchor, []).append(i)
-        self._anchor_rules = list(anchors.values())
+        anchor_index = {anchor: i for i, anchor in enumerate(anchors)}
+        self._rule_anchors = [
+            np.array([anchor_index[a] for a in set(r.anchors)], dtype=np.int64) for r in self.rules
+        ]
         self._anchors = ahocorasick_rs.AhoCorasick(list(anchors)) if anchors else None
         self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
         if model is not None:
@@ -481,17 +484,20 @@ class Screener:
         rd: list[int] = []
         r_start: list[int] = []
         r_end: list[int] = []
+        text_starts = batch.starts.tolist()
+        # Each text is searched alone (its end is the end of the string for the pattern).
+        text_stops = [s - 1 for s in text_starts[1:]] + [len(joined)]
         for r, candidates in enumerate(rule_docs):
-            pattern_re = self.rules[r].pattern
+            finditer = self.rules[r].pattern.finditer
+            rule_source = self._first_rule_source + r
             for d in candidates:
-                base = int(batch.starts[d])
-                stop = int(batch.starts[d + 1]) - 1 if d + 1 < batch.size else len(joined)
-                for m in pattern_re.finditer(joined, base, stop):
-                    if m.end() > m.start():
-                        rs.append(self._first_rule_source + r)
+                for m in finditer(joined, text_starts[d], text_stops[d]):
+                    m_start, m_end = m.span()
+                    if m_end > m_start:
+                        rs.append(rule_source)
                         rd.append(d)
-                        r_start.append(m.start())
-                        r_end.append(m.end())
+                        r_start.append(m_start)
+                        r_end.append(m_end)
         if rs:
             sources.append(np.array(rs, dtype=np.int64))
             docs.append(np.array(rd, dtype=np.int64))
@@ -558,24 +564,30 @@ class Screener:
         out[:] = (1.0 - np.exp(logmiss)).reshape(batch.size, 2)
         return out
 
-    def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[set[int]]:
+    def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[list[int]]:
         """For each pattern rule, the texts worth running it on."""
-        candidates: list[set[int]] = [set() for _ in self.rules]
+        candidates: list[list[int]] = [[] for _ in self.rules]
         if self._anchors is not None:
-            doc_of = batch.doc_of
-            for anchor, s, _ in self._anchors.find_matches_as_indexes(batch.joined):
-                d = int(doc_of[s])
-                for r in self._anchor_rules[anchor]:
-                    candidates[r].add(d)
+            found = self._anchors.find_matches_as_indexes(batch.joined)
+            if found:
+                table = np.fromiter(
+                    itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
+                ).reshape(-1, 3)
+                # Each (anchor, text) once, then the texts of each rule's anchors.
+                pairs = np.unique(table[:, 0] * batch.size + batch.doc_of[table[:, 1]])
+                anchor, doc = np.divmod(pairs, batch.size)
+                for r, anchors in enumerate(self._rule_anchors):
+                    if len(anchors):
+                        candidates[r] = np.unique(doc[np.isin(anchor, anchors)]).tolist()
         if self._long_rules and len(word) >= LONG_TOKEN:
             # Texts with a run of at least LONG_TOKEN letters and digits.
             edges = np.flatnonzero(np.diff(np.concatenate(([0], word.view(np.int8), [0]))))
             run_starts, run_ends = edges[::2], edges[1::2]
             long_runs = run_starts[(run_ends - run_starts) >= LONG_TOKEN]
             if len(long_runs):
-                docs = set(batch.doc_of[long_runs].tolist())
+                docs = np.unique(batch.doc_of[long_runs])
                 for r in self._long_rules:
-                    candidates[r] |= docs
+                    candidates[r] = np.union1d(candidates[r], docs).astype(np.int64).tolist()
         return candidates
 
     @staticmethod

@@ -55,6 +55,10 @@ _CN_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_NUM = "零〇一二两三四五六七八九十百千万"
 # 百倍 / 十倍 / 三个点 / 五% : numerals that count something; 百分之五 / 百分之零点五.
 _CN_COUNT = re.compile(f"[{_CN_NUM}]+(?=倍|%|‰|个点)")
+# Finds the same places as _CN_COUNT, from the rarer end: a numeral is common, 倍 is not.
+_CN_COUNT_AT = re.compile(
+    f"倍(?<=[{_CN_NUM}]倍)|%(?<=[{_CN_NUM}]%)|‰(?<=[{_CN_NUM}]‰)|个点(?<=[{_CN_NUM}]个点)"
+)
 _CN_PERCENT = re.compile(f"百分之([{_CN_NUM}]+(?:点[{_CN_NUM}]+)?|[0-9]+(?:\\.[0-9]+)?)")
 # "U" where it is money: 100u, 0.5u, 出u / 收u, u商.
 _MONEY_U = re.compile(r"u(?:(?<=[0-9出收换买卖充提兑]u)(?![a-z])|(?<![a-z0-9]u)(?=[商币]))")
@@ -329,7 +333,7 @@ class Normaliser:
             else None
         )
         # Searched one by one: an alternation of them would be far slower to scan.
-        self._triggers = (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT, _CN_PERCENT, _MONEY_U)
+        self._triggers = (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT_AT, _CN_PERCENT, _MONEY_U)
 
     def fold(self, text: str) -> str:
         """Only the per-character fold (no change of positions tracked)."""
@@ -404,12 +408,11 @@ class Normaliser:
         if edits:
             text, starts, ends = _apply_arrays(text, starts, ends, edits)
         for _ in range(4):
-            before = text
             for stage in self._stages:
                 edits = stage(self, text)
                 if edits:
                     text, starts, ends = _apply_arrays(text, starts, ends, edits)
-            if text == before:
+            if not self._could_change(text):
                 break
         pieces = text.split(_MARK)
         lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
@@ -446,16 +449,27 @@ class Normaliser:
         if edits:
             text, starts, ends = _apply(text, starts, ends, edits)
         for _ in range(4):
-            before = text
             for stage in self._stages:
                 edits = stage(self, text)
                 if edits:
                     text, starts, ends = _apply(text, starts, ends, edits)
-            if text == before:
+            if not self._could_change(text):
                 break
         if len(text) == len(original) and starts == list(range(len(text))):
             return Normalised(original, text)
         return Normalised(original, text, tuple(starts), tuple(ends))
+
+    def _could_change(self, text: str) -> bool:
+        """Whether a round of the stages could edit ``text``: each stage edits only where one of
+        these searches finds something. Cheaper than a round that finds nothing to do."""
+        if any(p.search(text) for p in self._triggers):
+            return True
+        if self._automaton is None:
+            return False
+        return any(
+            self._valid_substitution(text, index, start, end)
+            for index, start, end in self._automaton.find_matches_as_indexes(text)
+        )
 
     # Stages of the slow path; each returns sorted, non-overlapping edits.
     def _split_edits(self, text: str) -> list[Edit]:
