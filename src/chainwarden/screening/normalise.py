@@ -15,11 +15,11 @@ maps a normalised ``[start, end)`` back to the original text.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
-from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 
 import ahocorasick_rs
 import numpy as np
@@ -224,23 +224,95 @@ def cn_number(text: str) -> str:
     return str(total + section + digit)
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
     """A normalised text; ``starts[i]``/``ends[i]`` bound the original characters of ``text[i]``.
 
     ``starts is None`` means the text kept its length, so positions are the same in both.
+    Immutable. A text from a batch keeps its maps as slices of the batch's arrays until they are
+    first read (most texts of a batch are never asked for a position).
     """
 
+    __slots__ = ("_at", "_ends", "_maps", "_starts", "original", "text")
     original: str
     text: str
-    starts: tuple[int, ...] | None = None
-    ends: tuple[int, ...] | None = None
+    _starts: tuple[int, ...] | None
+    _ends: tuple[int, ...] | None
+    _maps: tuple[IntArray, IntArray] | None
+    _at: int
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        starts: tuple[int, ...] | None = None,
+        ends: tuple[int, ...] | None = None,
+    ) -> None:
+        _set(self, "original", original)
+        _set(self, "text", text)
+        _set(self, "_starts", starts)
+        _set(self, "_ends", ends)
+        _set(self, "_maps", None)
+        _set(self, "_at", 0)
+
+    @classmethod
+    def _mapped(
+        cls, original: str, text: str, maps: tuple[IntArray, IntArray], at: int
+    ) -> Normalised:
+        """A text whose maps are ``maps[0][at : at + len(text)]`` and the same of ``maps[1]``."""
+        new = cls(original, text)
+        _set(new, "_maps", maps)
+        _set(new, "_at", at)
+        return new
+
+    def _fill(self) -> None:
+        if self._starts is None and self._maps is not None:
+            stop = self._at + len(self.text)
+            _set(self, "_ends", tuple(self._maps[1][self._at : stop].tolist()))
+            _set(self, "_starts", tuple(self._maps[0][self._at : stop].tolist()))
+
+    @property
+    def starts(self) -> tuple[int, ...] | None:
+        self._fill()
+        starts: tuple[int, ...] | None = self._starts
+        return starts
+
+    @property
+    def ends(self) -> tuple[int, ...] | None:
+        self._fill()
+        ends: tuple[int, ...] | None = self._ends
+        return ends
+
+    def _key(self) -> tuple[str, str, tuple[int, ...] | None, tuple[int, ...] | None]:
+        return (self.original, self.text, self.starts, self.ends)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Normalised):
+            return NotImplemented
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        original, text, starts, ends = self._key()
+        return f"Normalised({original=!r}, {text=!r}, {starts=!r}, {ends=!r})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original ``[start, end)`` of the normalised ``[start, end)`` (``end > start``)."""
-        if self.starts is None or self.ends is None:
+        starts, ends = self.starts, self.ends
+        if starts is None or ends is None:
             return start, end
-        return self.starts[start], self.ends[end - 1]
+        return starts[start], ends[end - 1]
+
+
+_set = object.__setattr__
+IntArray = npt.NDArray[np.int64]
 
 
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
@@ -266,9 +338,6 @@ def _apply(
     new_starts.extend(starts[pos:])
     new_ends.extend(ends[pos:])
     return "".join(parts), new_starts, new_ends
-
-
-IntArray = npt.NDArray[np.int64]
 
 
 def _apply_arrays(
@@ -325,6 +394,11 @@ class Normaliser:
         self.variants = list(pairs)
         self.canonical = [pairs[v] for v in self.variants]
         self._latin_edges = [(_is_word(v[0]), _is_word(v[-1])) for v in self.variants]
+        self._left_word = np.array([left for left, _ in self._latin_edges], dtype=bool)
+        self._right_word = np.array([right for _, right in self._latin_edges], dtype=bool)
+        # Characters that vanish or expand (the batch mark aside), as a lookup by code point.
+        self._special_codes = np.zeros(0x110000, dtype=bool)
+        self._special_codes[[ord(c) for c in self.tables.other if c != _MARK]] = True
         self._automaton = (
             ahocorasick_rs.AhoCorasick(
                 self.variants, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
@@ -360,21 +434,23 @@ class Normaliser:
         joined = _MARK.join(texts)
         if joined.count(_MARK) != len(texts) - 1:  # a text contains the mark itself
             return [self.normalise(t) for t in texts]
-        folded_all = self._translate(joined)
+        codes = self._translate_codes(joined)
+        folded_all = _decode(codes) if codes is not None else self._translate(joined)
         pieces = folded_all.split(_MARK)
-        starts: list[int] = []
-        pos = 0
-        for piece in pieces:
-            starts.append(pos)
-            pos += len(piece) + 1
-        slow: set[int] = set()
-        for pattern in (self.tables.special_unmarked, *self._triggers):
-            for m in pattern.finditer(folded_all):
-                slow.add(bisect_right(starts, m.start()) - 1)
+        lengths = np.fromiter((len(p) for p in pieces), dtype=np.int64, count=len(pieces))
+        starts = np.cumsum(lengths + 1) - lengths - 1
+        found: list[int] = []
+        patterns: tuple[re.Pattern[str], ...]
+        if codes is not None:
+            found += np.flatnonzero(self._special_codes[codes]).tolist()
+            patterns = self._triggers
+        else:  # pragma: no cover - a code point the codec refuses
+            patterns = (self.tables.special_unmarked, *self._triggers)
+        for pattern in patterns:
+            found += [m.start() for m in pattern.finditer(folded_all)]
         if self._automaton is not None:
-            for index, start, end in self._automaton.find_matches_as_indexes(folded_all):
-                if self._valid_substitution(folded_all, index, start, end):
-                    slow.add(bisect_right(starts, start) - 1)
+            found += self._valid_substitutions(folded_all, codes)
+        slow = set(np.unique(np.searchsorted(starts, found, side="right") - 1).tolist())
         out = [Normalised(text, folded) for text, folded in zip(texts, pieces, strict=True)]
         if slow:
             chosen = sorted(slow)
@@ -383,13 +459,37 @@ class Normaliser:
                 out[i] = n
         return out
 
-    def _translate(self, text: str) -> str:
-        """``text.translate(one_to_one)``, as one array lookup over the code points."""
+    def _translate_codes(self, text: str) -> npt.NDArray[np.uint32] | None:
+        """The code points of ``text.translate(one_to_one)``, by one array lookup."""
         try:
             codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-            return self._code_table[codes].tobytes().decode("utf-32-le", "surrogatepass")
         except UnicodeError:  # pragma: no cover - a code point the codec refuses
+            return None
+        translated: npt.NDArray[np.uint32] = self._code_table[codes]
+        return translated
+
+    def _translate(self, text: str) -> str:
+        """``text.translate(one_to_one)``, as one array lookup over the code points."""
+        codes = self._translate_codes(text)
+        if codes is None:  # pragma: no cover - a code point the codec refuses
             return text.translate(self.tables.one_to_one)
+        return _decode(codes)
+
+    def _valid_substitutions(self, text: str, codes: npt.NDArray[np.uint32] | None) -> list[int]:
+        """Where the substitutions that ``_valid_substitution`` accepts begin."""
+        assert self._automaton is not None
+        found = self._automaton.find_matches_as_indexes(text)
+        if codes is None or not found:  # pragma: no cover - a code point the codec refuses
+            return [s for i, s, e in found if self._valid_substitution(text, i, s, e)]
+        table = np.fromiter(
+            itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
+        ).reshape(-1, 3)
+        index, start, end = table[:, 0], table[:, 1], table[:, 2]
+        word = (codes < 128) & _ASCII_WORD[codes & 127]
+        bad = self._left_word[index] & (start > 0) & word[np.maximum(start - 1, 0)]
+        bad |= self._right_word[index] & (end < len(codes)) & word[np.minimum(end, len(codes) - 1)]
+        valid: list[int] = start[~bad].tolist()
+        return valid
 
     def _slow_many(self, originals: Sequence[str], foldeds: Sequence[str]) -> list[Normalised]:
         """``_slow`` of each text, with every stage run once over the texts joined by the mark.
@@ -425,8 +525,7 @@ class Normaliser:
         firsts = np.cumsum(lengths + 1) - lengths - 1
         moved = rel_starts != np.arange(len(text)) - firsts[piece_of]
         moved_pieces = np.bincount(piece_of[moved], minlength=len(pieces)).tolist()
-        start_list = rel_starts.tolist()
-        end_list = rel_ends.tolist()
+        maps = (rel_starts, rel_ends)
         out: list[Normalised] = []
         for original, piece, a, changed in zip(
             originals, pieces, firsts.tolist(), moved_pieces, strict=True
@@ -434,10 +533,7 @@ class Normaliser:
             if len(piece) == len(original) and not changed:
                 out.append(Normalised(original, piece))
             else:
-                b = a + len(piece)
-                out.append(
-                    Normalised(original, piece, tuple(start_list[a:b]), tuple(end_list[a:b]))
-                )
+                out.append(Normalised._mapped(original, piece, maps, a))
         return out
 
     def _slow(self, original: str, folded: str) -> Normalised:
@@ -515,6 +611,13 @@ class Normaliser:
         _split_edits,
         _number_edits,
     )
+
+
+_ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
+
+
+def _decode(codes: npt.NDArray[np.uint32]) -> str:
+    return codes.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def _is_word(char: str) -> bool:
