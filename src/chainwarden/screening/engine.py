@@ -152,12 +152,11 @@ class ScreeningResult:
         return new
 
     def _lazy(self, name: str) -> Any:
-        try:
-            return getattr(self, name)
-        except AttributeError:
+        value = getattr(self, name, _UNSET)
+        if value is _UNSET:
             value = getattr(self._outcome, name)(self._index)
             _set(self, name, value)
-            return value
+        return value
 
     @property
     def score(self) -> float:
@@ -235,6 +234,7 @@ class ScreeningResult:
 
 
 _set = object.__setattr__
+_UNSET = object()  # a field of a result not worked out yet
 
 
 @dataclass(frozen=True)
@@ -581,7 +581,8 @@ class Screener:
                         candidates[r] = np.unique(doc[np.isin(anchor, anchors)]).tolist()
         if self._long_rules and len(word) >= LONG_TOKEN:
             # Texts with a run of at least LONG_TOKEN letters and digits.
-            edges = np.flatnonzero(np.diff(np.concatenate(([0], word.view(np.int8), [0]))))
+            edge = np.zeros(1, dtype=np.int8)
+            edges = np.flatnonzero(np.diff(np.concatenate((edge, word.view(np.int8), edge))))
             run_starts, run_ends = edges[::2], edges[1::2]
             long_runs = run_starts[(run_ends - run_starts) >= LONG_TOKEN]
             if len(long_runs):
@@ -619,6 +620,7 @@ class _Outcome:
         self.scores: list[float] = score.tolist()
         self.per_category = per_category
         self._sorted_hits: tuple[list[int], list[int], list[int], list[int]] | None = None
+        self._per_category_rows: list[list[float]] | None = None
 
     def _score(self, i: int) -> float:
         return round(min(max(self.scores[i], 0.0), 1.0), 4)
@@ -626,16 +628,22 @@ class _Outcome:
     def _categories(self, i: int) -> tuple[str, ...]:
         if self.decisions[i] == 0:  # pass
             return ()
-        row = self.per_category[i].tolist()
+        row = self._rows()[i]
         top = max(row)
         if top < 0.1:
             return ()
         cut = max(0.1, top / 2)
-        ranked = sorted(range(N_CAT), key=lambda c: -row[c])
+        # Strongest first; a stable sort keeps ties in the order of CATEGORIES.
+        ranked = sorted(range(N_CAT), key=row.__getitem__, reverse=True)
         return tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
 
+    def _rows(self) -> list[list[float]]:
+        if self._per_category_rows is None:
+            self._per_category_rows = self.per_category.tolist()
+        return self._per_category_rows
+
     def _category_scores(self, i: int) -> dict[str, float]:
-        return dict(zip(CATEGORIES, self.per_category[i].tolist(), strict=True))
+        return dict(zip(CATEGORIES, self._rows()[i], strict=True))
 
     def _context(self, i: int) -> tuple[str, ...]:
         row = self.evidence.context[i].tolist()
@@ -662,13 +670,14 @@ class _Outcome:
             return ()
         rules, categories = self.screener._hit_labels
         n = self.normalised[i]
+        original, to_start, to_end = n.original, n.starts, n.ends
         found = []
         for src, s, e in zip(
             sources[first:stop], starts[first:stop], ends[first:stop], strict=True
         ):
-            if n.starts is not None and n.ends is not None:
-                s, e = n.starts[s], n.ends[e - 1]
-            found.append(Hit(rules[src], categories[src], s, e, n.original[s:e]))
+            if to_start is not None and to_end is not None:
+                s, e = to_start[s], to_end[e - 1]
+            found.append(Hit(rules[src], categories[src], s, e, original[s:e]))
         return tuple(found)
 
 
