@@ -408,6 +408,8 @@ class Normaliser:
         )
         # Searched one by one: an alternation of them would be far slower to scan.
         self._triggers = (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT_AT, _CN_PERCENT, _MONEY_U)
+        # The same, for a text whose code points are at hand: _LATIN_SPLIT by array operations.
+        self._code_triggers = tuple(p for p in self._triggers if p is not _LATIN_SPLIT)
 
     def fold(self, text: str) -> str:
         """Only the per-character fold (no change of positions tracked)."""
@@ -443,7 +445,8 @@ class Normaliser:
         patterns: tuple[re.Pattern[str], ...]
         if codes is not None:
             found += np.flatnonzero(self._special_codes[codes]).tolist()
-            patterns = self._triggers
+            found += _latin_split_at(codes).tolist()
+            patterns = self._code_triggers
         else:  # pragma: no cover - a code point the codec refuses
             patterns = (self.tables.special_unmarked, *self._triggers)
         for pattern in patterns:
@@ -558,14 +561,20 @@ class Normaliser:
     def _could_change(self, text: str) -> bool:
         """Whether a round of the stages could edit ``text``: each stage edits only where one of
         these searches finds something. Cheaper than a round that finds nothing to do."""
-        if any(p.search(text) for p in self._triggers):
+        if any(p.search(text) for p in self._code_triggers):
+            return True
+        try:
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        except UnicodeError:  # pragma: no cover - a code point the codec refuses
+            codes = None
+        if codes is None:  # pragma: no cover
+            if _LATIN_SPLIT.search(text):
+                return True
+        elif len(_latin_split_at(codes)):
             return True
         if self._automaton is None:
             return False
-        return any(
-            self._valid_substitution(text, index, start, end)
-            for index, start, end in self._automaton.find_matches_as_indexes(text)
-        )
+        return bool(self._valid_substitutions(text, codes))
 
     # Stages of the slow path; each returns sorted, non-overlapping edits.
     def _split_edits(self, text: str) -> list[Edit]:
@@ -614,6 +623,40 @@ class Normaliser:
 
 
 _ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
+
+
+_SEP_BIT, _LETTER_BIT, _DIGIT_BIT = 1, 2, 4
+
+
+@functools.cache
+def _char_classes() -> npt.NDArray[np.uint8]:
+    """By code point: a separator, a letter a-z, a digit 0-9 (the classes of _LATIN_SPLIT)."""
+    table = np.zeros(0x110000, dtype=np.uint8)
+    table[[ord(c) for c in _SEPARATORS]] |= _SEP_BIT
+    table[ord("a") : ord("z") + 1] |= _LETTER_BIT
+    table[ord("0") : ord("9") + 1] |= _DIGIT_BIT
+    return table
+
+
+def _latin_split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
+    """Where _LATIN_SPLIT matches, found with array operations: three single letters (no letter
+    or digit on either side) with a run of separators between each two."""
+    classes = _char_classes()[codes]
+    letter = (classes & _LETTER_BIT) != 0
+    alnum = (classes & (_LETTER_BIT | _DIGIT_BIT)) != 0
+    single = letter
+    single[1:] &= ~alnum[:-1]
+    single[:-1] &= ~alnum[1:]
+    sep = (classes & _SEP_BIT).view(np.int8)
+    edges = np.flatnonzero(np.diff(sep, prepend=0, append=0))
+    run_start, run_stop = edges[::2], edges[1::2]  # separator runs [start, stop)
+    before, after = run_start - 1, run_stop
+    linked = (before >= 0) & (after < len(codes))
+    linked[linked] = single[before[linked]] & single[after[linked]]
+    # Two linked runs with one letter between them: the letter after the first begins the next.
+    chain = linked[:-1] & linked[1:] & (run_stop[:-1] + 1 == run_start[1:])
+    found: IntArray = before[:-1][chain]
+    return found
 
 
 def _decode(codes: npt.NDArray[np.uint32]) -> str:
