@@ -550,11 +550,16 @@ class Screener:
         is_cat = self._source_kind[source] < N_CAT
         if not is_cat.any():
             return out
-        marks = np.zeros(len(batch.joined) + 1, dtype=np.int32)
-        for m in _QUOTED.finditer(batch.joined):
-            marks[m.start()] += 1
-            marks[m.end()] -= 1
-        inside = np.cumsum(marks)[(start + offsets)[is_cat]] > 0
+        # The quotations do not overlap: a hit is inside the last one that begins at or before it,
+        # if that one has not ended yet.
+        spans = [m.span() for m in _QUOTED.finditer(batch.joined)]
+        at = (start + offsets)[is_cat]
+        if spans:
+            quote_start, quote_end = np.array(spans, dtype=np.int64).T
+            last = np.searchsorted(quote_start, at, side="right") - 1
+            inside = (last >= 0) & (at < quote_end[np.maximum(last, 0)])
+        else:
+            inside = np.zeros(len(at), dtype=bool)
         key = np.unique(doc[is_cat] * 2 * len(self.sources) + source[is_cat] * 2 + (~inside))
         u_doc, rest = np.divmod(key, 2 * len(self.sources))
         u_source, outside = np.divmod(rest, 2)
