@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from chainwarden.screening import Decision, Hit, Screener, ScreeningResult, Thresholds
 from chainwarden.screening import engine as engine_module
 from chainwarden.screening.model import Batch, hashed_ngrams
-from chainwarden.screening.normalise import _LATIN_SPLIT, Normaliser, _latin_split_at
+from chainwarden.screening.normalise import (
+    _LATIN_SPLIT,
+    _SEP_RUN,
+    Normaliser,
+    _latin_split_at,
+    _latin_split_separators,
+)
 
 HERE = Path(__file__).parent
 THRESHOLDS = Thresholds(block=0.5, review=0.3, gray=0.4)
@@ -32,6 +38,18 @@ def test_array_search_for_split_letters_agrees_with_the_pattern(text: str) -> No
     assert bool(_LATIN_SPLIT.search(text)) == bool(len(_latin_split_at(_codes(text))))
     for position in _latin_split_at(_codes(text)).tolist():
         assert _LATIN_SPLIT.match(text, position)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("abz09 .-_*丶中X\x01é")), max_size=24))
+def test_array_separators_are_those_the_pattern_matches_over(text: str) -> None:
+    runs = [
+        sep.span()
+        for m in _LATIN_SPLIT.finditer(text)
+        for sep in _SEP_RUN.finditer(text, m.start(), m.end())
+    ]
+    starts, stops = _latin_split_separators(_codes(text))
+    assert list(zip(starts.tolist(), stops.tolist(), strict=True)) == runs
 
 
 @settings(max_examples=60, deadline=None)

@@ -313,6 +313,7 @@ class Normalised:
 
 _set = object.__setattr__
 IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 Edit = tuple[int, int, str]  # replace text[start:end] with the string
@@ -563,11 +564,8 @@ class Normaliser:
         these searches finds something. Cheaper than a round that finds nothing to do."""
         if any(p.search(text) for p in self._code_triggers):
             return True
-        try:
-            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        except UnicodeError:  # pragma: no cover - a code point the codec refuses
-            codes = None
-        if codes is None:  # pragma: no cover
+        codes = _code_points(text)
+        if codes is None:  # pragma: no cover - a code point the codec refuses
             if _LATIN_SPLIT.search(text):
                 return True
         elif len(_latin_split_at(codes)):
@@ -579,9 +577,14 @@ class Normaliser:
     # Stages of the slow path; each returns sorted, non-overlapping edits.
     def _split_edits(self, text: str) -> list[Edit]:
         edits: list[Edit] = [(m.start(1), m.end(1), "") for m in _CJK_SPLIT.finditer(text)]
-        for m in _LATIN_SPLIT.finditer(text):
-            for sep in _SEP_RUN.finditer(text, m.start(), m.end()):
-                edits.append((sep.start(), sep.end(), ""))
+        codes = _code_points(text)
+        if codes is None:  # pragma: no cover - a code point the codec refuses
+            for m in _LATIN_SPLIT.finditer(text):
+                for sep in _SEP_RUN.finditer(text, m.start(), m.end()):
+                    edits.append((sep.start(), sep.end(), ""))
+        else:
+            starts, stops = _latin_split_separators(codes)
+            edits += [(a, b, "") for a, b in zip(starts.tolist(), stops.tolist(), strict=True)]
         edits.sort()
         return _non_overlapping(edits)
 
@@ -638,9 +641,10 @@ def _char_classes() -> npt.NDArray[np.uint8]:
     return table
 
 
-def _latin_split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
-    """Where _LATIN_SPLIT matches, found with array operations: three single letters (no letter
-    or digit on either side) with a run of separators between each two."""
+def _separator_links(codes: npt.NDArray[np.uint32]) -> tuple[IntArray, IntArray, BoolArray]:
+    """The runs of separators ``[start, stop)`` and, for each run but the last, whether it and
+    the next one join three single letters (no letter or digit on either side of each): the
+    pieces of _LATIN_SPLIT."""
     classes = _char_classes()[codes]
     letter = (classes & _LETTER_BIT) != 0
     alnum = (classes & (_LETTER_BIT | _DIGIT_BIT)) != 0
@@ -649,14 +653,37 @@ def _latin_split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
     single[:-1] &= ~alnum[1:]
     sep = (classes & _SEP_BIT).view(np.int8)
     edges = np.flatnonzero(np.diff(sep, prepend=0, append=0))
-    run_start, run_stop = edges[::2], edges[1::2]  # separator runs [start, stop)
+    run_start, run_stop = edges[::2], edges[1::2]
     before, after = run_start - 1, run_stop
     linked = (before >= 0) & (after < len(codes))
     linked[linked] = single[before[linked]] & single[after[linked]]
     # Two linked runs with one letter between them: the letter after the first begins the next.
-    chain = linked[:-1] & linked[1:] & (run_stop[:-1] + 1 == run_start[1:])
-    found: IntArray = before[:-1][chain]
+    chained: BoolArray = linked[:-1] & linked[1:] & (run_stop[:-1] + 1 == run_start[1:])
+    return run_start, run_stop, chained
+
+
+def _latin_split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
+    """Where _LATIN_SPLIT matches, found with array operations."""
+    run_start, _, chained = _separator_links(codes)
+    found: IntArray = run_start[:-1][chained] - 1
     return found
+
+
+def _latin_split_separators(codes: npt.NDArray[np.uint32]) -> tuple[IntArray, IntArray]:
+    """The separator runs inside the matches of _LATIN_SPLIT: a match runs through as many
+    chained runs as follow one another, so a run is inside one when chained to a neighbour."""
+    run_start, run_stop, chained = _separator_links(codes)
+    inside = np.zeros(len(run_start), dtype=bool)
+    inside[:-1] |= chained
+    inside[1:] |= chained
+    return run_start[inside], run_stop[inside]
+
+
+def _code_points(text: str) -> npt.NDArray[np.uint32] | None:
+    try:
+        return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    except UnicodeError:  # pragma: no cover - a code point the codec refuses
+        return None
 
 
 def _decode(codes: npt.NDArray[np.uint32]) -> str:
