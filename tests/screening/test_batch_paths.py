@@ -17,11 +17,13 @@ from chainwarden.screening import Decision, Hit, Screener, ScreeningResult, Thre
 from chainwarden.screening import engine as engine_module
 from chainwarden.screening.model import Batch, hashed_ngrams
 from chainwarden.screening.normalise import (
+    _CJK_SPLIT,
     _LATIN_SPLIT,
     _SEP_RUN,
     Normaliser,
     _latin_split_at,
     _latin_split_separators,
+    _split_at,
 )
 
 HERE = Path(__file__).parent
@@ -50,6 +52,15 @@ def test_array_separators_are_those_the_pattern_matches_over(text: str) -> None:
     ]
     starts, stops = _latin_split_separators(_codes(text))
     assert list(zip(starts.tolist(), stops.tolist(), strict=True)) == runs
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab z19 .-_中文丶X\x01é·")), max_size=20))
+def test_array_search_finds_every_split_word(text: str) -> None:
+    matched = bool(_LATIN_SPLIT.search(text) or _CJK_SPLIT.search(text))
+    found = bool(len(_split_at(_codes(text))))
+    # Texts with 丶 (a separator and a Chinese character at once) are always looked at closely.
+    assert found == matched or (found and "丶" in text)
 
 
 @settings(max_examples=60, deadline=None)

@@ -410,7 +410,9 @@ class Normaliser:
         # Searched one by one: an alternation of them would be far slower to scan.
         self._triggers = (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT_AT, _CN_PERCENT, _MONEY_U)
         # The same, for a text whose code points are at hand: _LATIN_SPLIT by array operations.
-        self._code_triggers = tuple(p for p in self._triggers if p is not _LATIN_SPLIT)
+        self._code_triggers = tuple(
+            p for p in self._triggers if p is not _LATIN_SPLIT and p is not _CJK_SPLIT
+        )
 
     def fold(self, text: str) -> str:
         """Only the per-character fold (no change of positions tracked)."""
@@ -446,7 +448,7 @@ class Normaliser:
         patterns: tuple[re.Pattern[str], ...]
         if codes is not None:
             found += np.flatnonzero(self._special_codes[codes]).tolist()
-            found += _latin_split_at(codes).tolist()
+            found += _split_at(codes).tolist()
             patterns = self._code_triggers
         else:  # pragma: no cover - a code point the codec refuses
             patterns = (self.tables.special_unmarked, *self._triggers)
@@ -565,6 +567,9 @@ class Normaliser:
         if any(p.search(text) for p in self._code_triggers):
             return True
         codes = _code_points(text)
+        # Exactly, here: a text with 丶 left in it must not cost another round.
+        if _CJK_SPLIT.search(text):
+            return True
         if codes is None:  # pragma: no cover - a code point the codec refuses
             if _LATIN_SPLIT.search(text):
                 return True
@@ -628,23 +633,28 @@ class Normaliser:
 _ASCII_WORD = np.array([chr(i).isalnum() for i in range(128)], dtype=bool)
 
 
-_SEP_BIT, _LETTER_BIT, _DIGIT_BIT = 1, 2, 4
+_SEP_BIT, _LETTER_BIT, _DIGIT_BIT, _CJK_BIT = 1, 2, 4, 8
 
 
 @functools.cache
 def _char_classes() -> npt.NDArray[np.uint8]:
-    """By code point: a separator, a letter a-z, a digit 0-9 (the classes of _LATIN_SPLIT)."""
+    """By code point: a separator, a letter a-z, a digit 0-9, a Chinese character (the classes
+    of _LATIN_SPLIT and _CJK_SPLIT)."""
     table = np.zeros(0x110000, dtype=np.uint8)
+    for lo, hi in ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF)):  # as _CJK
+        table[lo : hi + 1] |= _CJK_BIT
     table[[ord(c) for c in _SEPARATORS]] |= _SEP_BIT
     table[ord("a") : ord("z") + 1] |= _LETTER_BIT
     table[ord("0") : ord("9") + 1] |= _DIGIT_BIT
     return table
 
 
-def _separator_links(codes: npt.NDArray[np.uint32]) -> tuple[IntArray, IntArray, BoolArray]:
-    """The runs of separators ``[start, stop)`` and, for each run but the last, whether it and
-    the next one join three single letters (no letter or digit on either side of each): the
-    pieces of _LATIN_SPLIT."""
+def _separator_links(
+    codes: npt.NDArray[np.uint32],
+) -> tuple[IntArray, IntArray, BoolArray, npt.NDArray[np.uint8]]:
+    """The runs of separators ``[start, stop)``; for each run but the last, whether it and the
+    next one join three single letters (no letter or digit on either side of each): the pieces
+    of _LATIN_SPLIT; and the class of each character."""
     classes = _char_classes()[codes]
     letter = (classes & _LETTER_BIT) != 0
     alnum = (classes & (_LETTER_BIT | _DIGIT_BIT)) != 0
@@ -659,20 +669,33 @@ def _separator_links(codes: npt.NDArray[np.uint32]) -> tuple[IntArray, IntArray,
     linked[linked] = single[before[linked]] & single[after[linked]]
     # Two linked runs with one letter between them: the letter after the first begins the next.
     chained: BoolArray = linked[:-1] & linked[1:] & (run_stop[:-1] + 1 == run_start[1:])
-    return run_start, run_stop, chained
+    return run_start, run_stop, chained, classes
 
 
 def _latin_split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
     """Where _LATIN_SPLIT matches, found with array operations."""
-    run_start, _, chained = _separator_links(codes)
+    run_start, _, chained, _ = _separator_links(codes)
     found: IntArray = run_start[:-1][chained] - 1
     return found
+
+
+def _split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
+    """Positions in every text where _LATIN_SPLIT or _CJK_SPLIT matches (and a few more)."""
+    run_start, run_stop, chained, classes = _separator_links(codes)
+    before, after = run_start - 1, run_stop
+    cjk = (classes & _CJK_BIT) != 0
+    between = (before >= 0) & (after < len(codes))
+    between[between] = cjk[before[between]] & cjk[after[between]]
+    # A separator that is a Chinese character too (丶) can begin or end a split inside a run
+    # of separators: its texts are looked at closely.
+    both = np.flatnonzero((classes & (_SEP_BIT | _CJK_BIT)) == (_SEP_BIT | _CJK_BIT))
+    return np.concatenate((run_start[:-1][chained] - 1, before[between], both))
 
 
 def _latin_split_separators(codes: npt.NDArray[np.uint32]) -> tuple[IntArray, IntArray]:
     """The separator runs inside the matches of _LATIN_SPLIT: a match runs through as many
     chained runs as follow one another, so a run is inside one when chained to a neighbour."""
-    run_start, run_stop, chained = _separator_links(codes)
+    run_start, run_stop, chained, _ = _separator_links(codes)
     inside = np.zeros(len(run_start), dtype=bool)
     inside[:-1] |= chained
     inside[1:] |= chained
