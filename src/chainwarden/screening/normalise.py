@@ -651,51 +651,49 @@ def _char_classes() -> npt.NDArray[np.uint8]:
 
 def _separator_links(
     codes: npt.NDArray[np.uint32],
-) -> tuple[IntArray, IntArray, BoolArray, npt.NDArray[np.uint8]]:
+) -> tuple[IntArray, IntArray, BoolArray, npt.NDArray[np.uint8], BoolArray]:
     """The runs of separators ``[start, stop)``; for each run but the last, whether it and the
     next one join three single letters (no letter or digit on either side of each): the pieces
-    of _LATIN_SPLIT; and the class of each character."""
+    of _LATIN_SPLIT; the class of each character; and which runs lie between two Chinese
+    characters."""
     classes = _char_classes()[codes]
-    letter = (classes & _LETTER_BIT) != 0
-    alnum = (classes & (_LETTER_BIT | _DIGIT_BIT)) != 0
-    single = letter
-    single[1:] &= ~alnum[:-1]
-    single[:-1] &= ~alnum[1:]
     sep = (classes & _SEP_BIT).view(np.int8)
     edges = np.flatnonzero(np.diff(sep, prepend=0, append=0))
     run_start, run_stop = edges[::2], edges[1::2]
-    before, after = run_start - 1, run_stop
-    linked = (before >= 0) & (after < len(codes))
-    linked[linked] = single[before[linked]] & single[after[linked]]
+    # The classes two characters either side of each run; outside the text, none.
+    padded = np.concatenate((np.zeros(2, np.uint8), classes, np.zeros(2, np.uint8)))
+    before, before2 = padded[run_start + 1], padded[run_start]
+    after, after2 = padded[run_stop + 2], padded[run_stop + 3]
+    alnum = _LETTER_BIT | _DIGIT_BIT
+    # A letter next to a run is single when the character on its other side is no letter or digit.
+    linked = (before & _LETTER_BIT != 0) & (before2 & alnum == 0)
+    linked &= (after & _LETTER_BIT != 0) & (after2 & alnum == 0)
     # Two linked runs with one letter between them: the letter after the first begins the next.
     chained: BoolArray = linked[:-1] & linked[1:] & (run_stop[:-1] + 1 == run_start[1:])
-    return run_start, run_stop, chained, classes
+    between_cjk: BoolArray = (before & _CJK_BIT != 0) & (after & _CJK_BIT != 0)
+    return run_start, run_stop, chained, classes, between_cjk
 
 
 def _latin_split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
     """Where _LATIN_SPLIT matches, found with array operations."""
-    run_start, _, chained, _ = _separator_links(codes)
+    run_start, _, chained, _, _ = _separator_links(codes)
     found: IntArray = run_start[:-1][chained] - 1
     return found
 
 
 def _split_at(codes: npt.NDArray[np.uint32]) -> IntArray:
     """Positions in every text where _LATIN_SPLIT or _CJK_SPLIT matches (and a few more)."""
-    run_start, run_stop, chained, classes = _separator_links(codes)
-    before, after = run_start - 1, run_stop
-    cjk = (classes & _CJK_BIT) != 0
-    between = (before >= 0) & (after < len(codes))
-    between[between] = cjk[before[between]] & cjk[after[between]]
+    run_start, _, chained, classes, between_cjk = _separator_links(codes)
     # A separator that is a Chinese character too (丶) can begin or end a split inside a run
     # of separators: its texts are looked at closely.
-    both = np.flatnonzero((classes & (_SEP_BIT | _CJK_BIT)) == (_SEP_BIT | _CJK_BIT))
-    return np.concatenate((run_start[:-1][chained] - 1, before[between], both))
+    both = np.flatnonzero(classes == (_SEP_BIT | _CJK_BIT))
+    return np.concatenate((run_start[:-1][chained] - 1, run_start[between_cjk] - 1, both))
 
 
 def _latin_split_separators(codes: npt.NDArray[np.uint32]) -> tuple[IntArray, IntArray]:
     """The separator runs inside the matches of _LATIN_SPLIT: a match runs through as many
     chained runs as follow one another, so a run is inside one when chained to a neighbour."""
-    run_start, run_stop, chained, _ = _separator_links(codes)
+    run_start, run_stop, chained, _, _ = _separator_links(codes)
     inside = np.zeros(len(run_start), dtype=bool)
     inside[:-1] |= chained
     inside[1:] |= chained
