@@ -51,7 +51,7 @@ class Batch:
     def of(cls, texts: Sequence[str]) -> Batch:
         joined = MARK + MARK.join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         starts = np.cumsum(lengths) - lengths + 1
         return cls(joined, codes, doc_of, starts, len(texts))
