@@ -181,3 +181,80 @@ def test_rules_only_screener_fills_results_too() -> None:
     assert [r.to_dict() for r in rules.screen_many(texts)] == [
         rules.screen(t).to_dict() for t in texts
     ]
+
+
+# The two rules as first written, with their words grouped; RULES spells each word out.
+_NUM = r"[0-9]+(?:\.[0-9]+)?"
+_GROUPED = {
+    "pattern:yield-return": (
+        rf"(?:(?:guaranteed|fixed|stable|passive|daily)\s+(?:returns?|income|profits?|yields?)\s+"
+        rf"(?:of\s+)?{_NUM}\s*%)|(?:(?:保本|保息|稳赚|稳定|固定|保底)[^0-9\n]{{0,8}}{_NUM}\s*%)"
+    ),
+    "pattern:levels": (
+        r"(?:直推|伞下|团队|下级|下线|推荐)\s*(?:满)?\s*[0-9]+\s*(?:人|个|名|位)"
+        r"|(?<![a-z])v[0-9]{1,2}\s*(?:会员|等级|级别|节点|直推|团队|可享|享)"
+        r"|[1-9]\s*代(?:收益|奖励|分红|提成)"
+    ),
+}
+_PIECES = st.sampled_from(
+    [
+        *[
+            "guaranteed",
+            "fixed",
+            "stable",
+            "passive",
+            "daily",
+            "returns",
+            "income",
+            "profit",
+            "yields",
+            "of",
+        ],
+        *[
+            "保本",
+            "保息",
+            "稳赚",
+            "稳定",
+            "固定",
+            "保底",
+            "直推",
+            "伞下",
+            "团队",
+            "下级",
+            "下线",
+            "推荐",
+            "满",
+            "人",
+            "个",
+            "代",
+            "收益",
+            "会员",
+            "享",
+        ],
+        " ",
+        "  ",
+        "\n",
+        "%",
+        "5",
+        "12",
+        "0.5",
+        "v",
+        "av",
+        "v3",
+        "x",
+        "中",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_rules_with_words_spelled_out_match_as_first_written(text: str) -> None:
+    from chainwarden.screening.rules import RULES
+
+    for rule in RULES:
+        if rule.rule in _GROUPED:
+            grouped = re.compile(_GROUPED[rule.rule])
+            assert [m.span() for m in rule.pattern.finditer(text)] == [
+                m.span() for m in grouped.finditer(text)
+            ]
