@@ -183,12 +183,21 @@ def test_rules_only_screener_fills_results_too() -> None:
     ]
 
 
-# The two rules as first written, with their words grouped; RULES spells each word out.
+# Rules as first written (words grouped, look-behinds first); RULES spells each word out and
+# starts each branch with a literal.
 _NUM = r"[0-9]+(?:\.[0-9]+)?"
 _GROUPED = {
     "pattern:yield-return": (
         rf"(?:(?:guaranteed|fixed|stable|passive|daily)\s+(?:returns?|income|profits?|yields?)\s+"
         rf"(?:of\s+)?{_NUM}\s*%)|(?:(?:保本|保息|稳赚|稳定|固定|保底)[^0-9\n]{{0,8}}{_NUM}\s*%)"
+    ),
+    "pattern:yield-period": (
+        rf"(?:日化|月化|年化|日息|月息|日收益|月收益|日利|日返|每天返|每日返|每天收益|每日收益|"
+        rf"每天|每日|每月|静态收益|稳定收益|保底收益|固定收益)[^0-9\n]{{0,6}}{_NUM}\s*%"
+    ),
+    "pattern:multiplier": r"(?<![0-9.])(?:[1-9][0-9]{1,5})\s*倍",
+    "pattern:multiplier-x": (
+        r"(?<![0-9a-z.$])(?:[1-9][0-9]{1,5})\s*x(?![a-z0-9])(?!\s*(?:\d|leverage|杠杆))"
     ),
     "pattern:levels": (
         r"(?:直推|伞下|团队|下级|下线|推荐)\s*(?:满)?\s*[0-9]+\s*(?:人|个|名|位)"
@@ -242,6 +251,17 @@ _PIECES = st.sampled_from(
         "av",
         "v3",
         "x",
+        "3x",
+        "100",
+        ".",
+        "$",
+        "倍",
+        "每天",
+        "每天返",
+        "日化",
+        "收益",
+        "月",
+        "leverage",
         "中",
     ]
 )
