@@ -358,22 +358,20 @@ def _apply_arrays(
     """``_apply`` with the position maps as arrays: each position is repeated as often as it
     appears in the result (once if untouched, the replacement's length for the first start and
     the last end of an edit, never for the rest of an edit)."""
-    if any(a >= b for a, b, _ in edits):  # pragma: no cover - no stage makes an empty edit
+    first_list, stop_list, replacements = zip(*edits, strict=True)
+    first = np.array(first_list, dtype=np.int64)
+    stop = np.array(stop_list, dtype=np.int64)
+    if (first >= stop).any():  # pragma: no cover - no stage makes an empty edit
         text, s, e = _apply(text, starts.tolist(), ends.tolist(), edits)
         return text, np.asarray(s, dtype=np.int64), np.asarray(e, dtype=np.int64)
-    parts: list[str] = []
-    pos = 0
-    for a, b, replacement in edits:
-        parts.append(text[pos:a])
-        parts.append(replacement)
-        pos = b
-    parts.append(text[pos:])
-    first = np.fromiter((a for a, _, _ in edits), dtype=np.int64, count=len(edits))
-    stop = np.fromiter((b for _, b, _ in edits), dtype=np.int64, count=len(edits))
-    size = np.fromiter((len(r) for _, _, r in edits), dtype=np.int64, count=len(edits))
-    delta = np.zeros(len(text) + 1, dtype=np.int64)
-    np.add.at(delta, first, -1)
-    np.add.at(delta, stop, 1)
+    # The text between edits, then each replacement: slices by the edges in one pass.
+    bounds = [0, *itertools.chain.from_iterable(zip(first_list, stop_list, strict=True))]
+    kept = [text[a:b] for a, b in zip(bounds[:-1:2], bounds[1::2], strict=True)]
+    parts = [*itertools.chain.from_iterable(zip(kept, replacements, strict=True))]
+    parts.append(text[stop_list[-1] :])
+    size = np.fromiter(map(len, replacements), dtype=np.int64, count=len(edits))
+    # Edits do not overlap: positions inside one are dropped, the others kept once.
+    delta = np.bincount(stop, minlength=len(text) + 1) - np.bincount(first, minlength=len(text) + 1)
     untouched = 1 + np.cumsum(delta[:-1])
     repeat_starts = untouched.copy()
     repeat_starts[first] = size
