@@ -410,8 +410,11 @@ class Normaliser:
         self._special_codes = np.zeros(0x110000, dtype=bool)
         self._special_codes[[ord(c) for c in self.tables.other if c != _MARK]] = True
         self._automaton = (
+            # A DFA: larger, but over twice as fast to run as the default for these few matches.
             ahocorasick_rs.AhoCorasick(
-                self.variants, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest
+                self.variants,
+                matchkind=ahocorasick_rs.MatchKind.LeftmostLongest,
+                implementation=ahocorasick_rs.Implementation.DFA,
             )
             if self.variants
             else None
