@@ -671,7 +671,8 @@ def _separator_links(
     characters."""
     classes = _char_classes()[codes]
     sep = (classes & _SEP_BIT).view(np.int8)
-    edges = np.flatnonzero(np.diff(sep, prepend=0, append=0))
+    edge = np.zeros(1, dtype=np.int8)  # int8 throughout: a plain 0 would widen to int64
+    edges = np.flatnonzero(np.diff(np.concatenate((edge, sep, edge))))
     run_start, run_stop = edges[::2], edges[1::2]
     # The classes two characters either side of each run; outside the text, none.
     padded = np.concatenate((np.zeros(2, np.uint8), classes, np.zeros(2, np.uint8)))
