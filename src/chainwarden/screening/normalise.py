@@ -409,6 +409,7 @@ class Normaliser:
         # Characters that vanish or expand (the batch mark aside), as a lookup by code point.
         self._special_codes = np.zeros(0x110000, dtype=bool)
         self._special_codes[[ord(c) for c in self.tables.other if c != _MARK]] = True
+        _char_classes()  # built now, not while the first batch waits
         self._automaton = (
             # A DFA: larger, but over twice as fast to run as the default for these few matches.
             ahocorasick_rs.AhoCorasick(
