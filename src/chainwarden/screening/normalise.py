@@ -7,8 +7,9 @@ placed between the characters of one word (``保-本-保-息``, ``P.U.M.P``), Ch
 numbers where they count something (``百倍`` → ``100倍``, ``百分之五`` → ``5%``), and the
 substitutions of pinyin, abbreviations, homophones and slang (``jys`` → ``交易所``).
 
-The fast path is one ``str.translate`` plus a few searches that find nothing; only texts that
-need a change of length go through the slower path that tracks positions. ``Normalised.span``
+The fast path is one table lookup over the code points of a whole batch plus searches that find
+nothing (array operations where the pattern is simple: invisible characters, split words); only
+texts that need a rewrite go through the slower path that tracks positions. ``Normalised.span``
 maps a normalised ``[start, end)`` back to the original text.
 """
 
@@ -422,7 +423,7 @@ class Normaliser:
         )
         # Searched one by one: an alternation of them would be far slower to scan.
         self._triggers = (_CJK_SPLIT, _LATIN_SPLIT, _CN_COUNT_AT, _CN_PERCENT, _MONEY_U)
-        # The same, for a text whose code points are at hand: _LATIN_SPLIT by array operations.
+        # The same, for a text whose code points are at hand: the split words by array operations.
         self._code_triggers = tuple(
             p for p in self._triggers if p is not _LATIN_SPLIT and p is not _CJK_SPLIT
         )
