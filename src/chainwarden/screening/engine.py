@@ -6,7 +6,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import FrozenInstanceError, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -95,18 +95,134 @@ class Hit:
         }
 
 
-@dataclass(frozen=True)
 class ScreeningResult:
+    """What screening found in one text; immutable.
+
+    A result from ``screen_many`` works out its ``hits``, ``categories``, ``category_scores`` and
+    ``context`` when they are first read (most callers of a big batch read the decision only),
+    and keeps its batch's evidence until then."""
+
+    __slots__ = (
+        "_categories",
+        "_category_scores",
+        "_context",
+        "_hits",
+        "_index",
+        "_outcome",
+        "_score",
+        "decision",
+        "id",
+    )
     decision: Decision
-    score: float  # probability that the text is prohibited, 0..1
-    categories: tuple[str, ...]  # prohibited categories, strongest first; empty on pass
-    hits: tuple[Hit, ...]
-    id: Any = None
-    category_scores: Mapping[str, float] = field(default_factory=dict)
-    context: tuple[str, ...] = ()  # context kinds seen (warning, report, …)
+    id: Any
+    _outcome: _Outcome | None
+    _index: int
+
+    def __init__(
+        self,
+        decision: Decision,
+        score: float,  # probability that the text is prohibited, 0..1
+        categories: tuple[str, ...],  # prohibited categories, strongest first; empty on pass
+        hits: tuple[Hit, ...],
+        id: Any = None,
+        category_scores: Mapping[str, float] | None = None,
+        context: tuple[str, ...] = (),  # context kinds seen (warning, report, …)
+    ) -> None:
+        for name, value in (
+            ("decision", decision),
+            ("id", id),
+            ("_score", score),
+            ("_categories", categories),
+            ("_hits", hits),
+            ("_category_scores", {} if category_scores is None else category_scores),
+            ("_context", context),
+            ("_outcome", None),
+            ("_index", 0),
+        ):
+            _set(self, name, value)
+
+    @classmethod
+    def _pending(cls, outcome: _Outcome, index: int, decision: Decision) -> ScreeningResult:
+        """A result whose other fields come from ``outcome`` when first read."""
+        new = object.__new__(cls)
+        _set(new, "decision", decision)
+        _set(new, "id", None)
+        _set(new, "_outcome", outcome)
+        _set(new, "_index", index)
+        return new
+
+    def _lazy(self, name: str) -> Any:
+        value = getattr(self, name, _UNSET)
+        if value is _UNSET:
+            value = getattr(self._outcome, name)(self._index)
+            _set(self, name, value)
+        return value
+
+    @property
+    def score(self) -> float:
+        value: float = self._lazy("_score")
+        return value
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        value: tuple[str, ...] = self._lazy("_categories")
+        return value
+
+    @property
+    def hits(self) -> tuple[Hit, ...]:
+        value: tuple[Hit, ...] = self._lazy("_hits")
+        return value
+
+    @property
+    def category_scores(self) -> Mapping[str, float]:
+        value: Mapping[str, float] = self._lazy("_category_scores")
+        return value
+
+    @property
+    def context(self) -> tuple[str, ...]:
+        value: tuple[str, ...] = self._lazy("_context")
+        return value
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (
+            self.decision,
+            self.score,
+            self.categories,
+            self.hits,
+            self.id,
+            self.category_scores,
+            self.context,
+        )
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise FrozenInstanceError(f"cannot assign to field {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise FrozenInstanceError(f"cannot delete field {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, ScreeningResult)
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # category_scores is a mapping
+
+    def __repr__(self) -> str:
+        names = ("decision", "score", "categories", "hits", "id", "category_scores", "context")
+        inner = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
+        return f"ScreeningResult({inner})"
 
     def with_id(self, id: Any) -> ScreeningResult:
-        return replace(self, id=id)
+        return ScreeningResult(
+            self.decision,
+            self.score,
+            self.categories,
+            self.hits,
+            id,
+            self.category_scores,
+            self.context,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {} if self.id is None else {"id": self.id}
@@ -115,6 +231,10 @@ class ScreeningResult:
         out["categories"] = list(self.categories)
         out["hits"] = [h.to_dict() for h in self.hits]
         return out
+
+
+_set = object.__setattr__
+_UNSET = object()  # a field of a result not worked out yet
 
 
 @dataclass(frozen=True)
@@ -237,7 +357,10 @@ class Screener:
         for i, pattern_rule in enumerate(self.rules):
             for anchor in pattern_rule.anchors:
                 anchors.setdefault(anchor, []).append(i)
-        self._anchor_rules = list(anchors.values())
+        anchor_index = {anchor: i for i, anchor in enumerate(anchors)}
+        self._rule_anchors = [
+            np.array([anchor_index[a] for a in set(r.anchors)], dtype=np.int64) for r in self.rules
+        ]
         self._anchors = ahocorasick_rs.AhoCorasick(list(anchors)) if anchors else None
         self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
         if model is not None:
@@ -319,36 +442,10 @@ class Screener:
                 (gray >= t.gray) & (evidence.categories.max(axis=1) > 0)
             )
         decision = np.where(score >= t.block, 2, np.where(flagged, 1, 0))
-        hits = self._hits(normalised, evidence)
-        has_context = np.flatnonzero(evidence.context.any(axis=1)).tolist()
-        contexts: dict[int, tuple[str, ...]] = {
-            i: tuple(k for k, v in zip(CONTEXT_KINDS, row, strict=True) if v > 0)
-            for i, row in zip(has_context, evidence.context[has_context].tolist(), strict=True)
-        }
-        # Plain Python numbers from here on: the same values, without a numpy call per text.
-        rows = per_category.tolist()
-        results = []
-        for i, (d, s, row) in enumerate(zip(decision.tolist(), score.tolist(), rows, strict=True)):
-            verdict = _DECISIONS[d]
-            categories: tuple[str, ...] = ()
-            if verdict is not Decision.PASS:
-                top = max(row)
-                if top >= 0.1:
-                    cut = max(0.1, top / 2)
-                    ranked = sorted(range(N_CAT), key=lambda c: -row[c])
-                    categories = tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
-            results.append(
-                ScreeningResult(
-                    verdict,
-                    round(min(max(s, 0.0), 1.0), 4),
-                    categories,
-                    hits.get(i, ()),
-                    None,
-                    dict(zip(CATEGORIES, row, strict=True)),
-                    contexts.get(i, ()),
-                )
-            )
-        return results
+        decisions = decision.tolist()
+        outcome = _Outcome(self, normalised, evidence, decisions, score, per_category)
+        pending = ScreeningResult._pending
+        return [pending(outcome, i, _DECISIONS[d]) for i, d in enumerate(decisions)]
 
     def evidence(self, batch: Batch) -> Evidence:
         """Lexicon, context and pattern hits of every text of a batch, and the model's features."""
@@ -387,17 +484,20 @@ class Screener:
         rd: list[int] = []
         r_start: list[int] = []
         r_end: list[int] = []
+        text_starts = batch.starts.tolist()
+        # Each text is searched alone (its end is the end of the string for the pattern).
+        text_stops = [s - 1 for s in text_starts[1:]] + [len(joined)]
         for r, candidates in enumerate(rule_docs):
-            pattern_re = self.rules[r].pattern
+            finditer = self.rules[r].pattern.finditer
+            rule_source = self._first_rule_source + r
             for d in candidates:
-                base = int(batch.starts[d])
-                stop = int(batch.starts[d + 1]) - 1 if d + 1 < batch.size else len(joined)
-                for m in pattern_re.finditer(joined, base, stop):
-                    if m.end() > m.start():
-                        rs.append(self._first_rule_source + r)
+                for m in finditer(joined, text_starts[d], text_stops[d]):
+                    m_start, m_end = m.span()
+                    if m_end > m_start:
+                        rs.append(rule_source)
                         rd.append(d)
-                        r_start.append(m.start())
-                        r_end.append(m.end())
+                        r_start.append(m_start)
+                        r_end.append(m_end)
         if rs:
             sources.append(np.array(rs, dtype=np.int64))
             docs.append(np.array(rd, dtype=np.int64))
@@ -450,11 +550,16 @@ class Screener:
         is_cat = self._source_kind[source] < N_CAT
         if not is_cat.any():
             return out
-        marks = np.zeros(len(batch.joined) + 1, dtype=np.int32)
-        for m in _QUOTED.finditer(batch.joined):
-            marks[m.start()] += 1
-            marks[m.end()] -= 1
-        inside = np.cumsum(marks)[(start + offsets)[is_cat]] > 0
+        # The quotations do not overlap: a hit is inside the last one that begins at or before it,
+        # if that one has not ended yet.
+        spans = [m.span() for m in _QUOTED.finditer(batch.joined)]
+        at = (start + offsets)[is_cat]
+        if spans:
+            quote_start, quote_end = np.array(spans, dtype=np.int64).T
+            last = np.searchsorted(quote_start, at, side="right") - 1
+            inside = (last >= 0) & (at < quote_end[np.maximum(last, 0)])
+        else:
+            inside = np.zeros(len(at), dtype=bool)
         key = np.unique(doc[is_cat] * 2 * len(self.sources) + source[is_cat] * 2 + (~inside))
         u_doc, rest = np.divmod(key, 2 * len(self.sources))
         u_source, outside = np.divmod(rest, 2)
@@ -464,24 +569,31 @@ class Screener:
         out[:] = (1.0 - np.exp(logmiss)).reshape(batch.size, 2)
         return out
 
-    def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[set[int]]:
+    def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[list[int]]:
         """For each pattern rule, the texts worth running it on."""
-        candidates: list[set[int]] = [set() for _ in self.rules]
+        candidates: list[list[int]] = [[] for _ in self.rules]
         if self._anchors is not None:
-            doc_of = batch.doc_of
-            for anchor, s, _ in self._anchors.find_matches_as_indexes(batch.joined):
-                d = int(doc_of[s])
-                for r in self._anchor_rules[anchor]:
-                    candidates[r].add(d)
+            found = self._anchors.find_matches_as_indexes(batch.joined)
+            if found:
+                table = np.fromiter(
+                    itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
+                ).reshape(-1, 3)
+                # Each (anchor, text) once, then the texts of each rule's anchors.
+                pairs = np.unique(table[:, 0] * batch.size + batch.doc_of[table[:, 1]])
+                anchor, doc = np.divmod(pairs, batch.size)
+                for r, anchors in enumerate(self._rule_anchors):
+                    if len(anchors):
+                        candidates[r] = np.unique(doc[np.isin(anchor, anchors)]).tolist()
         if self._long_rules and len(word) >= LONG_TOKEN:
             # Texts with a run of at least LONG_TOKEN letters and digits.
-            edges = np.flatnonzero(np.diff(np.concatenate(([0], word.view(np.int8), [0]))))
+            edge = np.zeros(1, dtype=np.int8)
+            edges = np.flatnonzero(np.diff(np.concatenate((edge, word.view(np.int8), edge))))
             run_starts, run_ends = edges[::2], edges[1::2]
             long_runs = run_starts[(run_ends - run_starts) >= LONG_TOKEN]
             if len(long_runs):
-                docs = set(batch.doc_of[long_runs].tolist())
+                docs = np.unique(batch.doc_of[long_runs])
                 for r in self._long_rules:
-                    candidates[r] |= docs
+                    candidates[r] = np.union1d(candidates[r], docs).astype(np.int64).tolist()
         return candidates
 
     @staticmethod
@@ -492,32 +604,86 @@ class Screener:
                 return True
         return False
 
-    def _hits(
-        self, normalised: Sequence[Normalised], evidence: Evidence
-    ) -> dict[int, tuple[Hit, ...]]:
-        """The category hits of each text, in the original text's positions, in reading order."""
-        keep = self._source_kind[evidence.source] < N_CAT
-        doc, source = evidence.doc[keep], evidence.source[keep]
-        start, end = evidence.start[keep], evidence.end[keep]
-        order = np.lexsort((source, -end, start, doc))
-        doc = doc[order]
-        rules, categories = self._hit_labels
-        found: list[Hit] = []
-        for d, src, s, e in zip(
-            doc.tolist(),
-            source[order].tolist(),
-            start[order].tolist(),
-            end[order].tolist(),
-            strict=True,
+
+class _Outcome:
+    """The evidence and scores of one screened batch, from which its results fill in their
+    fields on demand."""
+
+    def __init__(
+        self,
+        screener: Screener,
+        normalised: Sequence[Normalised],
+        evidence: Evidence,
+        decisions: list[int],
+        score: FloatArray,
+        per_category: FloatArray,
+    ) -> None:
+        self.screener = screener
+        self.normalised = normalised
+        self.evidence = evidence
+        self.decisions = decisions
+        self.scores: list[float] = score.tolist()
+        self.per_category = per_category
+        self._sorted_hits: tuple[list[int], list[int], list[int], list[int]] | None = None
+        self._per_category_rows: list[list[float]] | None = None
+
+    def _score(self, i: int) -> float:
+        return round(min(max(self.scores[i], 0.0), 1.0), 4)
+
+    def _categories(self, i: int) -> tuple[str, ...]:
+        if self.decisions[i] == 0:  # pass
+            return ()
+        row = self._rows()[i]
+        top = max(row)
+        if top < 0.1:
+            return ()
+        cut = max(0.1, top / 2)
+        # Strongest first; a stable sort keeps ties in the order of CATEGORIES.
+        ranked = sorted(range(N_CAT), key=row.__getitem__, reverse=True)
+        return tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
+
+    def _rows(self) -> list[list[float]]:
+        if self._per_category_rows is None:
+            self._per_category_rows = self.per_category.tolist()
+        return self._per_category_rows
+
+    def _category_scores(self, i: int) -> dict[str, float]:
+        return dict(zip(CATEGORIES, self._rows()[i], strict=True))
+
+    def _context(self, i: int) -> tuple[str, ...]:
+        row = self.evidence.context[i].tolist()
+        return tuple(k for k, v in zip(CONTEXT_KINDS, row, strict=True) if v > 0)
+
+    def _hits(self, i: int) -> tuple[Hit, ...]:
+        """The category hits of text ``i``, in the original text's positions, in reading order."""
+        if self._sorted_hits is None:
+            evidence = self.evidence
+            keep = self.screener._source_kind[evidence.source] < N_CAT
+            doc, source = evidence.doc[keep], evidence.source[keep]
+            start, end = evidence.start[keep], evidence.end[keep]
+            order = np.lexsort((source, -end, start, doc))
+            per_text = np.searchsorted(doc[order], np.arange(len(self.normalised) + 1))
+            self._sorted_hits = (
+                per_text.tolist(),
+                source[order].tolist(),
+                start[order].tolist(),
+                end[order].tolist(),
+            )
+        bounds, sources, starts, ends = self._sorted_hits
+        first, stop = bounds[i], bounds[i + 1]
+        if first == stop:
+            return ()
+        rules, categories = self.screener._hit_labels
+        n = self.normalised[i]
+        original, to_start, to_end = n.original, n.starts, n.ends
+        found = []
+        for src, s, e in zip(
+            sources[first:stop], starts[first:stop], ends[first:stop], strict=True
         ):
-            n = normalised[d]
-            if n.starts is not None and n.ends is not None:
-                s, e = n.starts[s], n.ends[e - 1]
-            found.append(Hit(rules[src], categories[src], s, e, n.original[s:e]))
-        # Hits are sorted by text: one slice of them per text.
-        docs, first = np.unique(doc, return_index=True)
-        bounds = [*first.tolist(), len(found)]
-        return {d: tuple(found[bounds[k] : bounds[k + 1]]) for k, d in enumerate(docs.tolist())}
+            if to_start is not None and to_end is not None:
+                s, e = to_start[s], to_end[e - 1]
+            found.append(Hit(rules[src], categories[src], s, e, original[s:e]))
+        return tuple(found)
 
 
 _DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)

@@ -51,10 +51,36 @@ class Batch:
     def of(cls, texts: Sequence[str]) -> Batch:
         joined = MARK + MARK.join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        lengths = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
         doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         starts = np.cumsum(lengths) - lengths + 1
         return cls(joined, codes, doc_of, starts, len(texts))
+
+
+def _hash_positions(
+    codes: npt.NDArray[np.uint32], order: int, buckets: int, scratch: npt.NDArray[np.uint32]
+) -> npt.NDArray[np.uint32]:
+    """The bucket of the n-gram starting at every position where one fits, boundaries or not.
+
+    ``scratch`` is a buffer at least as long, reused to spare the allocation of temporaries
+    (fresh pages of a big array cost as much as the arithmetic)."""
+    n = len(codes) - order + 1
+    # 32-bit multiply-xorshift hashing; wrapping arithmetic is intended.
+    h = np.full(n, (order * 0x632BE5AB) & 0xFFFFFFFF, dtype=np.uint32)
+    tmp = scratch[:n]
+    for k in range(order):
+        np.multiply(codes[k : k + n], np.uint32(_MULTIPLIERS[k]), out=tmp)
+        h += tmp
+    np.right_shift(h, np.uint32(15), out=tmp)
+    h ^= tmp
+    h *= np.uint32(0x2C1B3C6D)
+    np.right_shift(h, np.uint32(12), out=tmp)
+    h ^= tmp
+    if buckets & (buckets - 1) == 0:
+        h &= np.uint32(buckets - 1)
+    else:
+        h %= np.uint32(buckets)
+    return h
 
 
 def hashed_ngrams(batch: Batch, order: int, buckets: int) -> tuple[IntArray, IntArray]:
@@ -63,18 +89,8 @@ def hashed_ngrams(batch: Batch, order: int, buckets: int) -> tuple[IntArray, Int
     if n <= 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
-    # 32-bit multiply-xorshift hashing; wrapping arithmetic is intended.
-    h = np.full(n, (order * 0x632BE5AB) & 0xFFFFFFFF, dtype=np.uint32)
-    codes = batch.codes
-    for k in range(order):
-        h += codes[k : k + n] * np.uint32(_MULTIPLIERS[k])
-    h ^= h >> np.uint32(15)
-    h *= np.uint32(0x2C1B3C6D)
-    h ^= h >> np.uint32(12)
-    if buckets & (buckets - 1) == 0:
-        bucket = (h & np.uint32(buckets - 1)).astype(np.int64)
-    else:
-        bucket = (h % np.uint32(buckets)).astype(np.int64)
+    scratch = np.empty(n, dtype=np.uint32)
+    bucket = _hash_positions(batch.codes, order, buckets, scratch).astype(np.int64)
     doc = batch.doc_of[:n]
     if order > 1:
         inside = doc == batch.doc_of[order - 1 :]
@@ -107,17 +123,26 @@ class LinearModel:
         size = batch.size
         total: FloatArray = np.zeros((size, len(self.labels)), dtype=np.float32)
         counts = np.zeros(size, dtype=np.float64)
-        everyone = np.arange(size + 1)
+        codes = batch.codes
+        # Positions of each text's mark, where its n-grams begin, and its length with the mark.
+        first = batch.starts - 1
+        spans = np.diff(np.append(first, len(codes)))
+        scratch = np.empty(len(codes), dtype=np.uint32)
+        ones = np.ones(len(codes), dtype=np.float32)
         for order in self.orders:
-            doc, bucket = hashed_ngrams(batch, order, self.buckets)
-            if len(doc) == 0:
+            n = len(codes) - order + 1
+            if n <= 0:
                 continue
-            # Rows are already grouped by text: a CSR matrix straight from the arrays.
-            indptr = np.searchsorted(doc, everyone)
-            ones = np.ones(len(doc), dtype=np.float32)
-            x = sparse.csr_matrix((ones, bucket, indptr), shape=(size, self.buckets + 1))
+            bucket = _hash_positions(codes, order, self.buckets, scratch).view(np.int32)
+            # An n-gram running into the next text counts for nothing: the all-zero row.
+            for back in range(1, order):
+                crossing = first[1:] - back
+                bucket[crossing[(crossing >= 0) & (crossing < n)]] = self.padding
+            # Rows are the texts' runs of positions: a CSR matrix straight from the arrays.
+            indptr = np.minimum(np.append(first, len(codes)), n).astype(np.int32)
+            x = sparse.csr_matrix((ones[:n], bucket, indptr), shape=(size, self.buckets + 1))
             total += x @ self.ngram_weights
-            counts += np.diff(indptr)
+            counts += np.maximum(spans - order + 1, 0)
         total /= np.sqrt(np.maximum(counts, 1.0)).astype(np.float32)[:, None]
         total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
         total += self.intercept
@@ -224,7 +249,7 @@ def load_model(path: Path, extras: Sequence[str]) -> LinearModel:
         raise bad("intercept", "长度与labels不符", "length differs from labels")
     if extra_weights.shape != (len(model_extras), len(labels)):
         raise bad("extra_weights", "形状不符", "has the wrong shape")
-    if buckets <= 0 or not orders or min(orders) < 1 or not math.isfinite(scale):
+    if not 0 < buckets < 2**31 - 1 or not orders or min(orders) < 1 or not math.isfinite(scale):
         raise bad("buckets", "哈希参数无效", "invalid hashing parameters")
     weights = np.zeros((buckets + 1, len(labels)), dtype=np.float32)
     start_line = _line_of(text, '"ngram_weights"') or 0
