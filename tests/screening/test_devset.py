@@ -30,9 +30,9 @@ def _devset() -> Path | None:
 
 DEVSET = _devset()
 
-# The targets are 0.03 / 0.02 / 0.06 / 0.05. Where a bound here is looser, it is the best
-# the engine reaches now (an honest floor against regressions, not the goal).
-PROHIBITED_PASSED = 0.05  # target 0.03
+# The targets: prohibited passed <= 3%, allowed blocked <= 2%, allowed flagged <= 6%,
+# obfuscated recall within 5 points of clean recall.
+PROHIBITED_PASSED = 0.03
 ALLOWED_BLOCKED = 0.02
 ALLOWED_FLAGGED = 0.06
 OBFUSCATION_GAP = 0.05

@@ -201,7 +201,7 @@ def train(
     output: Path = typer.Option(
         None, "--output", "-o", help="Model file [default: the packaged model.json]."
     ),
-    c: float = typer.Option(1.0, "--c", min=1e-4, help="Inverse regularisation strength."),
+    c: float = typer.Option(3.0, "--c", min=1e-4, help="Inverse regularisation strength."),
 ) -> None:
     """Rebuild the classifier from the training corpus and write it as JSON."""
     from chainwarden.screening import Screener

@@ -19,7 +19,7 @@ CORPUS = Path(__file__).with_name("corpus") / "train.jsonl"
 DEFAULTS: dict[str, Any] = {
     "orders": (1, 2, 3),
     "buckets": 1 << 18,
-    "c": 1.0,
+    "c": 3.0,  # chosen by 5-fold held-out cross-validation on the hand-written corpus
     "extra_scale": 2.0,
     "min_df": 2,
 }
