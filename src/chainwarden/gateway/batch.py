@@ -2,8 +2,8 @@
 
 A ``Publisher`` hands the posts waiting at any moment to one writer thread, which publishes them
 with ``publish_many`` in one transaction (screening them together first, far cheaper per text
-than one by one) and commits once; each post's
-future is resolved only after that commit, so a post is acknowledged only once it is durable.
+than one by one) and commits once; each post's future is resolved only after that commit, so a
+post is acknowledged only once it is durable.
 While the writer works, the next posts queue up and form the next batch: there is no timer,
 a lone post is written at once.
 

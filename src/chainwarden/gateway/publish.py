@@ -385,7 +385,10 @@ def publish_many(
             if measures:
                 offenders.add(user.id)
     batch.write()
-    return [r for r in results if r is not None]
+    answered = [r for r in results if r is not None]
+    if len(answered) != len(requests):  # every post is refused or written above: never dropped
+        raise RuntimeError("a post of the batch was left without an answer")
+    return answered
 
 
 _POST_COLUMNS = tuple(c.key for c in Post.__table__.columns)
