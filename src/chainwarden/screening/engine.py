@@ -352,15 +352,21 @@ class Screener:
         self._source_logmiss = np.log1p(-np.minimum(weights, 0.999))
         self._left_word = np.array([_word(t[0]) for t in texts], dtype=bool)
         self._right_word = np.array([_word(t[-1]) for t in texts], dtype=bool)
-        self._automaton = ahocorasick_rs.AhoCorasick(texts) if texts else None
+        self._automaton = (
+            # A DFA: larger, but faster to run than the default over a whole batch.
+            ahocorasick_rs.AhoCorasick(texts, implementation=ahocorasick_rs.Implementation.DFA)
+            if texts
+            else None
+        )
         anchors: dict[str, list[int]] = {}
         for i, pattern_rule in enumerate(self.rules):
             for anchor in pattern_rule.anchors:
                 anchors.setdefault(anchor, []).append(i)
         anchor_index = {anchor: i for i, anchor in enumerate(anchors)}
-        self._rule_anchors = [
-            np.array([anchor_index[a] for a in set(r.anchors)], dtype=np.int64) for r in self.rules
-        ]
+        # Which rules each anchor stands for, as a table: one lookup gives every (match, rule).
+        self._anchor_rules = np.zeros((len(anchors), len(self.rules)), dtype=bool)
+        for anchor, rule_indexes in anchors.items():
+            self._anchor_rules[anchor_index[anchor], rule_indexes] = True
         self._anchors = ahocorasick_rs.AhoCorasick(list(anchors)) if anchors else None
         self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
         if model is not None:
@@ -578,12 +584,14 @@ class Screener:
                 table = np.fromiter(
                     itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
                 ).reshape(-1, 3)
-                # Each (anchor, text) once, then the texts of each rule's anchors.
-                pairs = np.unique(table[:, 0] * batch.size + batch.doc_of[table[:, 1]])
-                anchor, doc = np.divmod(pairs, batch.size)
-                for r, anchors in enumerate(self._rule_anchors):
-                    if len(anchors):
-                        candidates[r] = np.unique(doc[np.isin(anchor, anchors)]).tolist()
+                # Each (rule, text) once, in order of rule, then the texts of each rule.
+                match, rule = np.nonzero(self._anchor_rules[table[:, 0]])
+                pairs = np.unique(rule * batch.size + batch.doc_of[table[match, 1]])
+                rule, doc = np.divmod(pairs, batch.size)
+                bounds = np.searchsorted(rule, np.arange(len(self.rules) + 1)).tolist()
+                docs = doc.tolist()
+                for r in range(len(self.rules)):
+                    candidates[r] = docs[bounds[r] : bounds[r + 1]]
         if self._long_rules and len(word) >= LONG_TOKEN:
             # Texts with a run of at least LONG_TOKEN letters and digits.
             edge = np.zeros(1, dtype=np.int8)
