@@ -65,6 +65,15 @@ def test_latin_terms_match_whole_words_only(rules: Screener) -> None:
     ]  # the stem, with its suffix accepted
 
 
+def test_a_pattern_rule_fires_when_a_shorter_anchor_of_another_rule_starts_at_its_anchor(
+    rules: Screener,
+) -> None:
+    # 推荐 anchors the recruitment rule; 推荐码, which begins with it, anchors the invite code.
+    for text in ("推荐码: abcd1234 注册就送", "邀请码 abcd1234"):
+        hits = [h for h in rules.screen(text).hits if h.rule == "pattern:invite-code"]
+        assert [h.matched for h in hits] == [text[: text.index("1234") + 4]]
+
+
 def test_context_discounts_rule_evidence_without_a_model(rules: Screener) -> None:
     assert rules.screen("保本保息").decision is Decision.BLOCK
     assert rules.screen("谨防保本保息").decision is Decision.PASS

@@ -579,7 +579,8 @@ class Screener:
         """For each pattern rule, the texts worth running it on."""
         candidates: list[list[int]] = [[] for _ in self.rules]
         if self._anchors is not None:
-            found = self._anchors.find_matches_as_indexes(batch.joined)
+            # Overlapping: a short anchor (推荐) must not hide a longer one (推荐码).
+            found = self._anchors.find_matches_as_indexes(batch.joined, overlapping=True)
             if found:
                 table = np.fromiter(
                     itertools.chain.from_iterable(found), dtype=np.int64, count=3 * len(found)
