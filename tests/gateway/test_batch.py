@@ -9,6 +9,7 @@ from concurrent.futures import Future
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from chainwarden.errors import ChainwardenError
@@ -285,3 +286,41 @@ def test_concurrent_posts_over_http(db, gw):
             body = response.json()
             post = s.get_one(Post, body["post"]["id"])
             assert post.item_id == body["item"]["id"] and post.entry_id == body["log_entry"]["id"]
+
+
+def test_closing_writes_the_waiting_posts_and_refuses_later_ones(db, gw, monkeypatch):
+    user_tokens = tokens(db, gw, 2)
+    publisher = Publisher(db, clock=lambda: NOW)
+    # The writer waits until the posts are queued, so closing finds them still waiting.
+    gate = threading.Event()
+    drain = publisher._drain
+
+    def held() -> None:
+        gate.wait(10)
+        drain()
+
+    monkeypatch.setattr(publisher, "_drain", held)
+    futures = [
+        publisher.submit(PostRequest(gw.service_id, token, ALLOWED + str(n)))
+        for n, token in enumerate(user_tokens * 2)
+    ]
+    threading.Timer(0.2, gate.set).start()
+    publisher.close()
+    assert all(f.done() for f in futures)
+    assert [f.result().post.state for f in futures] == ["published"] * 4
+    with pytest.raises(ChainwardenError) as refused:
+        publisher.submit(PostRequest(gw.service_id, user_tokens[0], ALLOWED))
+    assert (refused.value.code, refused.value.kind) == ("gateway_closed", "unavailable")
+    assert consistent(db, gw) == (4, 4, 4)
+
+
+def test_the_app_closes_its_publisher_when_it_stops(db, gw):
+    (token,) = tokens(db, gw, 1)
+    app = create_app(db, clock=lambda: NOW, upgrade=False)
+    url = f"/api/v1/services/{gw.service_id}/posts"
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(app) as client:
+        assert client.post(url, json={"text": ALLOWED}, headers=headers).status_code == 201
+    publisher = app.state.gateway_publisher
+    with pytest.raises(ChainwardenError, match="shutting down"):
+        publisher.submit(PostRequest(gw.service_id, token, ALLOWED))

@@ -24,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
+from chainwarden.gateway.errors import GatewayError
 from chainwarden.gateway.publish import Outcome, PostRequest, publish_many, publish_with_token
 from chainwarden.screening import Screener
 from chainwarden.store import Database
@@ -61,6 +62,7 @@ class Publisher:
         self._guard = threading.Lock()
         self._waiting: deque[tuple[PostRequest, Waiter]] = deque()
         self._writing = False
+        self._closed = False
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gateway-publisher")
 
     def submit(self, request: PostRequest) -> Future[Outcome]:
@@ -76,8 +78,22 @@ class Publisher:
         self._enqueue(request, future)
         return await future
 
+    def close(self) -> None:
+        """Publishes the posts already waiting, then stops the writer; a post submitted after
+        this is refused (``gateway_closed``) rather than left without an answer."""
+        with self._guard:
+            self._closed = True
+        self._writer.shutdown(wait=True)
+
     def _enqueue(self, request: PostRequest, waiter: Waiter) -> None:
         with self._guard:
+            if self._closed:
+                raise GatewayError(
+                    "gateway_closed",
+                    "服务正在停止，请稍后重试",
+                    "The service is shutting down; try again shortly",
+                    kind="unavailable",
+                )
             self._waiting.append((request, waiter))
             if not self._writing:
                 self._writing = True

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -15,8 +17,16 @@ from chainwarden.store import Database
 from chainwarden.store.base import utcnow
 from chainwarden.web import pages, problems
 from chainwarden.web.api import router as api_router
+from chainwarden.web.api.gateway import close_publisher
 
 STATIC = Path(__file__).parent / "static"
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    # On stop, the posts still waiting for the publisher are written before the process ends.
+    await asyncio.to_thread(close_publisher, app)
 
 
 def create_app(
@@ -26,6 +36,7 @@ def create_app(
     if upgrade:
         db.upgrade()
     app = FastAPI(
+        lifespan=_lifespan,
         title="chainwarden",
         version=__version__,
         description="区块链信息服务备案与合规 / Blockchain information service filing and compliance",

@@ -8,7 +8,7 @@ import threading
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
@@ -97,6 +97,13 @@ def _publisher(request: Request) -> Publisher:
                 )
     assert isinstance(publisher, Publisher)
     return publisher
+
+
+def close_publisher(app: FastAPI) -> None:
+    """Publishes what is waiting and stops the app's publisher, if it has one."""
+    publisher = getattr(app.state, "gateway_publisher", None)
+    if isinstance(publisher, Publisher):
+        publisher.close()
 
 
 def _token(request: Request) -> str:
