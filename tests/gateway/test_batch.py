@@ -49,6 +49,19 @@ def consistent(db, gw) -> tuple[int, int, int]:
         return len(posts), len(items), entries
 
 
+def hold_writer(publisher: Publisher, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """Keeps the publisher's writer from starting until the returned event is set."""
+    gate = threading.Event()
+    drain = publisher._drain
+
+    def held() -> None:
+        gate.wait(10)
+        drain()
+
+    monkeypatch.setattr(publisher, "_drain", held)
+    return gate
+
+
 def test_each_post_in_a_batch_gets_its_own_answer(db, gw):
     good, other = tokens(db, gw, 2)
     with db.session() as s:
@@ -228,14 +241,7 @@ def test_a_post_whose_writes_fail_fails_alone(db, gw, monkeypatch):
     monkeypatch.setattr(gateway, "append_many", fails_for_one)
     publisher = Publisher(db, clock=lambda: NOW)
     # The writer starts once all four wait, so they form one batch.
-    gate = threading.Event()
-    drain = publisher._drain
-
-    def held() -> None:
-        gate.wait(10)
-        drain()
-
-    monkeypatch.setattr(publisher, "_drain", held)
+    gate = hold_writer(publisher, monkeypatch)
     futures = [
         publisher.submit(PostRequest(gw.service_id, user_tokens[0], ALLOWED)),
         publisher.submit(PostRequest(gw.service_id, user_tokens[1], ALLOWED + "一")),
@@ -292,14 +298,7 @@ def test_closing_writes_the_waiting_posts_and_refuses_later_ones(db, gw, monkeyp
     user_tokens = tokens(db, gw, 2)
     publisher = Publisher(db, clock=lambda: NOW)
     # The writer waits until the posts are queued, so closing finds them still waiting.
-    gate = threading.Event()
-    drain = publisher._drain
-
-    def held() -> None:
-        gate.wait(10)
-        drain()
-
-    monkeypatch.setattr(publisher, "_drain", held)
+    gate = hold_writer(publisher, monkeypatch)
     futures = [
         publisher.submit(PostRequest(gw.service_id, token, ALLOWED + str(n)))
         for n, token in enumerate(user_tokens * 2)
