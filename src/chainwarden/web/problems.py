@@ -68,14 +68,16 @@ def problem(
     return JSONResponse(body, status, headers=headers, media_type="application/problem+json")
 
 
-def _domain(_request: Request, exc: Exception) -> JSONResponse:
+# The handlers are coroutines: a plain function would cost each refusal a trip through the
+# thread pool.
+async def _domain(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ChainwardenError)
     status = STATUS.get(exc.kind, 422)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
     return problem(status, exc.code, exc.zh, exc.en, headers, **exc.extra)
 
 
-def _validation(_request: Request, exc: Exception) -> JSONResponse:
+async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
         {"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")}
@@ -91,7 +93,7 @@ def _validation(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _http(_request: Request, exc: Exception) -> JSONResponse:
+async def _http(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     zh, en = TITLES.get(exc.status_code, ("错误", "Error"))
     detail = exc.detail if isinstance(exc.detail, str) else en
@@ -99,7 +101,7 @@ def _http(_request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, f"http_{exc.status_code}", zh, detail, headers)
 
 
-def _integrity(_request: Request, exc: Exception) -> JSONResponse:
+async def _integrity(_request: Request, exc: Exception) -> JSONResponse:
     # Two requests raced for the same unique value (a serial number, a username); nothing was
     # written, and repeating the request resolves it.
     log.warning("integrity conflict: %s", exc)
@@ -111,7 +113,7 @@ def _integrity(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
+async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "internal", "服务器内部错误，已记录", "Internal error; it has been logged")
 
