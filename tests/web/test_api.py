@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+
 from chainwarden.registry.numbers import parse_filing_number
 
-from support.api import SERVICE, auth
+from support.api import SERVICE, auth, client_for
 from support.world import PASSWORD
 
 
@@ -199,3 +201,11 @@ def test_public_entry_page(client, seeded):
     assert page.status_code == 200 and number in page.text
     missing = client.get("/registry/京网信备11010826000000010016号")
     assert missing.status_code == 404
+
+
+def test_a_running_server_tunes_the_cycle_collector_and_restores_it_on_stop(seeded, tmp_path):
+    before = gc.get_threshold()
+    with client_for(seeded, tmp_path) as running:
+        assert running.get("/api/v1/openapi.json").status_code == 200
+        assert gc.get_threshold()[0] > before[0] and gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from chainwarden import __version__
+from chainwarden.screening import Screener
 from chainwarden.settings import get_settings
 from chainwarden.store import Database
 from chainwarden.store.base import utcnow
@@ -24,9 +26,24 @@ STATIC = Path(__file__).parent / "static"
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    # On stop, the posts still waiting for the publisher are written before the process ends.
-    await asyncio.to_thread(close_publisher, app)
+    # The screener is built before the first post arrives, not while it waits.
+    screener = getattr(app.state, "screener", None)
+    if not isinstance(screener, Screener):
+        await asyncio.to_thread(Screener.default)
+    # What exists now (tables, automata, models, routes) lives as long as the process: left out
+    # of the cycle collector's scans, and the collector runs less often. Its pauses stop every
+    # request at once, so they were the tail of the publish path's latency.
+    thresholds = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(10_000, 50, 50)
+    try:
+        yield
+    finally:
+        # On stop, the posts still waiting for the publisher are written before the process
+        # ends; then the collector is as it was (the process may go on, as under tests).
+        await asyncio.to_thread(close_publisher, app)
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
 
 
 def create_app(
