@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from chainwarden.cli.common import err_console, fail, out_console, print_json
+from chainwarden.collector import long_lived
 from chainwarden.errors import ChainwardenError
 
 app = typer.Typer(help="Content screening / 内容审核", no_args_is_help=True)
@@ -101,6 +102,7 @@ def screen(
     """Screen texts: one JSON result per input line, in order (decision, score, categories, hits)."""
     screener = _screener(lexicon)
     with ExitStack() as stack:
+        stack.enter_context(long_lived())
         if file == "-":
             source: IO[str] = sys.stdin
             size = None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from pathlib import Path
@@ -13,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from chainwarden import __version__
+from chainwarden.collector import long_lived
 from chainwarden.screening import Screener
 from chainwarden.settings import get_settings
 from chainwarden.store import Database
@@ -30,20 +30,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     screener = getattr(app.state, "screener", None)
     if not isinstance(screener, Screener):
         await asyncio.to_thread(Screener.default)
-    # What exists now (tables, automata, models, routes) lives as long as the process: left out
-    # of the cycle collector's scans, and the collector runs less often. Its pauses stop every
-    # request at once, so they were the tail of the publish path's latency.
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(10_000, 50, 50)
-    try:
-        yield
-    finally:
-        # On stop, the posts still waiting for the publisher are written before the process
-        # ends; then the collector is as it was (the process may go on, as under tests).
-        await asyncio.to_thread(close_publisher, app)
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()
+    # The cycle collector's pauses were the tail of the publish path's latency.
+    with long_lived():
+        try:
+            yield
+        finally:
+            # On stop, the posts still waiting for the publisher are written before the end.
+            await asyncio.to_thread(close_publisher, app)
 
 
 def create_app(
