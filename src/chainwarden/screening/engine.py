@@ -419,8 +419,8 @@ class Screener:
         """Screen a batch; much faster per text than one by one."""
         if not texts:
             return []
-        normalised = self.normaliser.normalise_many(texts)
-        batch = Batch.of([n.text for n in normalised])
+        normalised, rewritten = self.normaliser.normalise_texts(texts)
+        batch = Batch.of(normalised)
         evidence = self.evidence(batch)
         t = self.thresholds
         if self.model is not None:
@@ -449,7 +449,7 @@ class Screener:
             )
         decision = np.where(score >= t.block, 2, np.where(flagged, 1, 0))
         decisions = decision.tolist()
-        outcome = _Outcome(self, normalised, evidence, decisions, score, per_category)
+        outcome = _Outcome(self, texts, rewritten, evidence, decisions, score, per_category)
         pending = ScreeningResult._pending
         return [pending(outcome, i, _DECISIONS[d]) for i, d in enumerate(decisions)]
 
@@ -621,14 +621,16 @@ class _Outcome:
     def __init__(
         self,
         screener: Screener,
-        normalised: Sequence[Normalised],
+        originals: Sequence[str],
+        rewritten: Mapping[int, Normalised],  # texts whose positions may have moved
         evidence: Evidence,
         decisions: list[int],
         score: FloatArray,
         per_category: FloatArray,
     ) -> None:
         self.screener = screener
-        self.normalised = normalised
+        self.originals = originals
+        self.rewritten = rewritten
         self.evidence = evidence
         self.decisions = decisions
         self.scores: list[float] = score.tolist()
@@ -671,7 +673,7 @@ class _Outcome:
             doc, source = evidence.doc[keep], evidence.source[keep]
             start, end = evidence.start[keep], evidence.end[keep]
             order = np.lexsort((source, -end, start, doc))
-            per_text = np.searchsorted(doc[order], np.arange(len(self.normalised) + 1))
+            per_text = np.searchsorted(doc[order], np.arange(len(self.originals) + 1))
             self._sorted_hits = (
                 per_text.tolist(),
                 source[order].tolist(),
@@ -683,8 +685,9 @@ class _Outcome:
         if first == stop:
             return ()
         rules, categories = self.screener._hit_labels
-        n = self.normalised[i]
-        original, to_start, to_end = n.original, n.starts, n.ends
+        n = self.rewritten.get(i)
+        original = self.originals[i]
+        to_start, to_end = (n.starts, n.ends) if n is not None else (None, None)
         found = []
         for src, s, e in zip(
             sources[first:stop], starts[first:stop], ends[first:stop], strict=True

@@ -448,11 +448,22 @@ class Normaliser:
 
     def normalise_many(self, texts: Sequence[str]) -> list[Normalised]:
         """The same as ``normalise`` on each text, with the searches run once over the batch."""
-        if len(texts) < 8:
-            return [self.normalise(t) for t in texts]
+        folded, rewritten = self.normalise_texts(texts)
+        plain = Normalised._plain
+        return [
+            rewritten.get(i) or plain(t, f)
+            for i, (t, f) in enumerate(zip(texts, folded, strict=True))
+        ]
+
+    def normalise_texts(self, texts: Sequence[str]) -> tuple[list[str], dict[int, Normalised]]:
+        """``normalise_many`` as the normalised strings, and the whole ``Normalised`` only of
+        the texts that took the position-tracking path (by index); in the others every
+        character kept its position. Spares making an object per text of a big batch."""
         joined = _MARK.join(texts)
-        if joined.count(_MARK) != len(texts) - 1:  # a text contains the mark itself
-            return [self.normalise(t) for t in texts]
+        # Few texts, or a text that holds the mark itself: one by one.
+        if len(texts) < 8 or joined.count(_MARK) != len(texts) - 1:
+            done = [self.normalise(t) for t in texts]
+            return [n.text for n in done], dict(enumerate(done))
         codes = self._translate_codes(joined)
         folded_all = _decode(codes) if codes is not None else self._translate(joined)
         pieces = folded_all.split(_MARK)
@@ -470,15 +481,14 @@ class Normaliser:
             found += [m.start() for m in pattern.finditer(folded_all)]
         if self._automaton is not None:
             found += self._valid_substitutions(folded_all, codes)
-        slow = set(np.unique(np.searchsorted(starts, found, side="right") - 1).tolist())
-        plain = Normalised._plain
-        out = [plain(text, folded) for text, folded in zip(texts, pieces, strict=True)]
-        if slow:
-            chosen = sorted(slow)
+        chosen = np.unique(np.searchsorted(starts, found, side="right") - 1).tolist()
+        rewritten: dict[int, Normalised] = {}
+        if chosen:
             redone = self._slow_many([texts[i] for i in chosen], [pieces[i] for i in chosen])
             for i, n in zip(chosen, redone, strict=True):
-                out[i] = n
-        return out
+                pieces[i] = n.text
+                rewritten[i] = n
+        return pieces, rewritten
 
     def _translate_codes(self, text: str) -> npt.NDArray[np.uint32] | None:
         """The code points of ``text.translate(one_to_one)``, by one array lookup."""
