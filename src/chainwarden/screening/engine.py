@@ -367,7 +367,13 @@ class Screener:
         self._anchor_rules = np.zeros((len(anchors), len(self.rules)), dtype=bool)
         for anchor, rule_indexes in anchors.items():
             self._anchor_rules[anchor_index[anchor], rule_indexes] = True
-        self._anchors = ahocorasick_rs.AhoCorasick(list(anchors)) if anchors else None
+        self._anchors = (
+            ahocorasick_rs.AhoCorasick(
+                list(anchors), implementation=ahocorasick_rs.Implementation.DFA
+            )
+            if anchors
+            else None
+        )
         self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
         if model is not None:
             self._label_index = {label: i for i, label in enumerate(model.labels)}

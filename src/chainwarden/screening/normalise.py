@@ -532,10 +532,12 @@ class Normaliser:
         starts = np.arange(len(text), dtype=np.int64)
         ends = starts + 1
         other = self.tables.other
-        edits = [
-            (m.start(), m.end(), other[m.group()])
-            for m in self.tables.special_unmarked.finditer(text)
-        ]
+        codes = _code_points(text)
+        if codes is None:  # pragma: no cover - a code point the codec refuses
+            at = [m.start() for m in self.tables.special_unmarked.finditer(text)]
+        else:  # one array lookup rather than a scan with a large character class
+            at = np.flatnonzero(self._special_codes[codes]).tolist()
+        edits = [(i, i + 1, other[text[i]]) for i in at]
         if edits:
             text, starts, ends = _apply_arrays(text, starts, ends, edits)
         for _ in range(4):
