@@ -19,7 +19,7 @@ from chainwarden.store import Database
 from chainwarden.store.base import utcnow
 from chainwarden.web import pages, problems
 from chainwarden.web.api import router as api_router
-from chainwarden.web.api.gateway import close_publisher
+from chainwarden.web.api.gateway import close_publisher, given_screener
 
 STATIC = Path(__file__).parent / "static"
 
@@ -27,8 +27,7 @@ STATIC = Path(__file__).parent / "static"
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     # The screener is built before the first post arrives, not while it waits.
-    screener = getattr(app.state, "screener", None)
-    if not isinstance(screener, Screener):
+    if given_screener(app) is None:
         await asyncio.to_thread(Screener.default)
     # The cycle collector's pauses were the tail of the publish path's latency.
     with long_lived():

@@ -89,14 +89,19 @@ def _publisher(request: Request) -> Publisher:
         with _PUBLISHER_GUARD:
             publisher = getattr(state, "gateway_publisher", None)
             if publisher is None:
-                screener = getattr(state, "screener", None)
                 publisher = state.gateway_publisher = Publisher(
                     state.db,
-                    screener=screener if isinstance(screener, Screener) else None,
+                    screener=given_screener(request.app),
                     clock=lambda: state.clock(),  # the app's clock at each batch
                 )
     assert isinstance(publisher, Publisher)
     return publisher
+
+
+def given_screener(app: FastAPI) -> Screener | None:
+    """The screener the app was given (``app.state.screener``), or None for the packaged one."""
+    screener = getattr(app.state, "screener", None)
+    return screener if isinstance(screener, Screener) else None
 
 
 def close_publisher(app: FastAPI) -> None:
