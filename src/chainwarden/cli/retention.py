@@ -166,7 +166,8 @@ def purge(
     json_: bool = JSON,
 ) -> None:
     """Remove payloads older than each provider's retention period, except held ones; leaf
-    hashes stay, so every proof still verifies."""
+    hashes stay, so every proof still verifies. A provider whose purge fails is reported and
+    the others are still purged; the exit status is then 1."""
     try:
         with open_database().session() as session:
             if provider:
@@ -178,20 +179,25 @@ def purge(
     rows = [
         {
             "provider_id": r.provider_id,
-            "cutoff": r.cutoff.isoformat(),
+            "cutoff": r.cutoff.isoformat() if r.cutoff else None,
             "purged": r.purged,
             "held": r.held,
+            "failure": r.failure,
         }
         for r in results
     ]
     if json_:
         print_json(rows)
-        return
-    for row in rows:
-        out_console.print(
-            f"{row['provider_id']}: purged {row['purged']}, held {row['held']} "
-            f"(before {row['cutoff']})"
-        )
+    for row in [] if json_ else rows:
+        if row["failure"]:
+            err_console.print(f"[red]✗[/] {row['provider_id']}: {row['failure']}", soft_wrap=True)
+        else:
+            out_console.print(
+                f"{row['provider_id']}: purged {row['purged']}, held {row['held']} "
+                f"(before {row['cutoff']})"
+            )
+    if any(row["failure"] for row in rows):
+        raise typer.Exit(1)
 
 
 @app.command()
