@@ -238,7 +238,7 @@ def export(
     try:
         output.write_bytes(result.bundle)
     except OSError as exc:
-        fail(f"{output}: 无法写入 / cannot write: {exc.__class__.__name__}")
+        fail(f"{output}: 无法写入 / cannot write ({exc.strerror or 'error'})")
     summary = {
         "output": str(output),
         "entries": result.entries,

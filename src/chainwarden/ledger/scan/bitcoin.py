@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bitcoin.core import CBlock, b2lx
 from bitcoin.core.script import OP_RETURN, CScript, CScriptInvalidError
+from bitcoin.core.serialize import DeserializationExtraDataError, SerializationTruncationError
 
 from chainwarden.ledger.scan.text import DEFAULT_MIN_BYTES, Extract, ScanError, printable_runs
 
@@ -87,6 +88,15 @@ def parse_block(raw: bytes) -> CBlock:
     return CBlock.deserialize(raw)
 
 
+def malformed_reason(exc: Exception) -> str:
+    """Why a block did not parse, in words (no library or exception names)."""
+    if isinstance(exc, SerializationTruncationError):
+        return "truncated: the data ends inside the block"
+    if isinstance(exc, DeserializationExtraDataError):
+        return "extra data after the block"
+    return "not a valid block (a field is out of range or malformed)"
+
+
 def scan_file(
     path: Path, *, min_bytes: int = DEFAULT_MIN_BYTES
 ) -> Iterator[list[Extract] | ScanError]:
@@ -104,6 +114,6 @@ def scan_file(
         try:
             block = parse_block(raw)
         except Exception as exc:  # any deserialisation failure: truncated, extra data …
-            yield ScanError(source, f"{exc.__class__.__name__}: {exc}"[:200])
+            yield ScanError(source, malformed_reason(exc))
             continue
         yield list(extract_block(block, min_bytes=min_bytes))
