@@ -6,53 +6,25 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
-from chainwarden.accounts import SYSTEM, Actor, Role
 from chainwarden.cli.main import app
-from chainwarden.registry.providers import register_provider
-from chainwarden.retention import NewEntry, append_many, service
 from chainwarden.retention.bundle import verify_bundle
-from chainwarden.retention.export import ExportQuery, export_bundle
-from chainwarden.store import Database
 
-from support.bundles import entry_lines, forge, members, pack, rewrite, with_lines
-from support.world import BEIJING
+from support.bundles import (
+    EXPORTED_ENTRIES,
+    Exported,
+    forge,
+    members,
+    pack,
+    rewrite,
+    with_lines,
+)
 
-ENTRIES = 20
-
-
-@dataclass(frozen=True)
-class Exported:
-    bundle: bytes
-    public_key: bytes  # the provider's real key, as published
-    ids: dict[int, str]
-
-
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Exported]:
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('bundle') / 'cw.db'}")
-    db.upgrade()
-    at = datetime(2026, 3, 2, 3, tzinfo=UTC)
-    with db.session() as s:
-        provider = register_provider(s, SYSTEM, BEIJING).id
-        items = [
-            NewEntry("published_item", "user", {"n": i}, user_id="u", at=at) for i in range(ENTRIES)
-        ]
-        append_many(s, provider, items)
-    regulator = Actor("u-bjc", "北京网信办", Role.REGULATOR, province_code="11")
-    with db.session() as s:
-        bundle = export_bundle(s, regulator, provider, ExportQuery(), reason="协查").bundle
-        key = service.public_key(s, provider)
-    db.dispose()
-    ids = {line["index"]: line["id"] for line in entry_lines(bundle)}
-    yield Exported(bundle, key, ids)
+ENTRIES = EXPORTED_ENTRIES
 
 
 def cw(*args: str) -> Result:
@@ -239,3 +211,20 @@ def test_an_entry_line_with_another_id_or_extra_fields_fails(exported: Exported)
         f"entry 1 (id {exported.ids[1]}): unexpected fields note",
         f"entry 1 (id {exported.ids[1]}): id differs from the signed manifest",
     ]
+
+
+def test_names_from_the_bundle_cannot_drive_the_terminal(
+    exported: Exported, tmp_path: Path
+) -> None:
+    def rename(raw: bytes) -> bytes:
+        manifest = json.loads(raw)
+        manifest["entries"][0]["id"] = "[/]\x1b[2J\ud800"
+        return json.dumps(manifest).encode()
+
+    path = _write(tmp_path, rewrite(exported.bundle, "manifest.json", rename))
+    shown = cw(path)
+    assert shown.exit_code == 1, shown.output
+    assert "\x1b" not in shown.stdout and "[/]\\x1b[2J\\ud800" in shown.stdout
+    as_json = cw(path, "--json")
+    assert as_json.exit_code == 1, as_json.output
+    assert any("[/]\\x1b[2J\\ud800" in p for p in json.loads(as_json.stdout)["problems"])

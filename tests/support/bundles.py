@@ -7,6 +7,7 @@ import json
 import secrets
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +17,15 @@ from chainwarden.retention import merkle
 from chainwarden.retention.bundle import manifest_message, public_key_pem
 from chainwarden.retention.heads import tree_head_message
 from chainwarden.retention.log import canonical_json, payload_digest
+
+EXPORTED_ENTRIES = 20
+
+
+@dataclass(frozen=True)
+class Exported:
+    bundle: bytes
+    public_key: bytes  # the provider's real key, as published
+    ids: dict[int, str]  # entry index -> entry id
 
 
 def members(bundle: bytes) -> dict[str, bytes]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainwarden.accounts import SYSTEM
@@ -204,6 +205,7 @@ def check_proof(
     is printed, to compare with the published one."""
     from chainwarden.keys.public import fingerprint, raw_public_key
     from chainwarden.ledger.disposal import check_disposal_proof
+    from chainwarden.retention.bundle import printable
 
     try:
         pinned = raw_public_key(public_key).hex() if public_key is not None else None
@@ -225,14 +227,15 @@ def check_proof(
         )
     if pinned is None:
         err_console.print(f"[yellow]warning:[/] {PROOF_UNPINNED}", soft_wrap=True)
-    problems = check_disposal_proof(data, pinned)
+    # Ids and references come from the file: escaped, so they cannot drive the terminal.
+    problems = [escape(printable(p)) for p in check_disposal_proof(data, pinned)]
     for problem in problems:
         err_console.print(f"[red]✗[/] {problem}", soft_wrap=True)
     if problems:
         raise typer.Exit(1)
+    reference = escape(printable(str(data["record"].get("reference"))))
     out_console.print(
-        f"处置证明有效 / disposal proof holds: order {data['record'].get('reference')}, "
-        f"{len(data['items'])} item(s)"
+        f"处置证明有效 / disposal proof holds: order {reference}, {len(data['items'])} item(s)"
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -297,7 +298,7 @@ def verify(
                 f"核验通过 / verified: {report.entries} entries, tree size {report.tree_size}"
             )
         for problem in report.problems:
-            out_console.print(f"[red]✗[/] {problem}", soft_wrap=True)
+            out_console.print(f"[red]✗[/] {escape(problem)}", soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
 
@@ -324,6 +325,6 @@ def check(provider: str = PROVIDER, json_: bool = JSON) -> None:
         out_console.print("日志完整 / the log verifies")
     else:
         for problem in problems:
-            out_console.print(f"[red]✗[/] {problem}", soft_wrap=True)
+            out_console.print(f"[red]✗[/] {escape(problem)}", soft_wrap=True)
     if problems:
         raise typer.Exit(1)

@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import io
 import json
+import unicodedata
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -179,10 +181,19 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _loads(text: str) -> object:
+    """Strict JSON: NaN and Infinity (which Python would accept) are refused."""
+    return json.loads(text, parse_constant=_no_constant)
+
+
 def _json(data: bytes) -> object:
     """JSON from bytes; ``None`` stands for "not JSON" (a bundle never stores a bare null)."""
     try:
-        return json.loads(data.decode("utf-8"))
+        return _loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         return None
 
@@ -328,9 +339,9 @@ def verify_bundle(
         return report
 
     source_of_key = "the pinned public key" if public_key is not None else "the public key"
-    if not verify_tree_head(head, key):
+    if not _signed(lambda: verify_tree_head(head, key)):
         report.problems.append(f"tree head signature does not verify with {source_of_key}")
-    if not verify_signature(key, manifest_message(manifest), signature):
+    if not _signed(lambda: verify_signature(key, manifest_message(manifest), signature)):
         report.problems.append("manifest signature does not verify (the list of entries changed)")
     if manifest.get("tree_size") != head.tree_size or manifest.get("provider_id") != (
         head.provider_id
@@ -340,7 +351,25 @@ def verify_bundle(
     lines = _lines(files["entries.jsonl"], report)
     report.entries = len(lines)
     _check_entries(lines, listed, head, report)
+    # Ids and names come from the bundle: nothing in them may drive the reader's terminal.
+    report.problems = [printable(p) for p in report.problems]
+    report.provider_id = printable(head.provider_id)
     return report
+
+
+def printable(text: str) -> str:
+    """Control characters and lone surrogates escaped (\\x1b, \\ud800)."""
+    return "".join(
+        ch if unicodedata.category(ch) not in ("Cc", "Cs") else ascii(ch)[1:-1] for ch in text
+    )
+
+
+def _signed(check: Callable[[], bool]) -> bool:
+    """A signature check; a text that cannot even be encoded (a lone surrogate) is not signed."""
+    try:
+        return check()
+    except ValueError:
+        return False
 
 
 def _lines(data: bytes, report: BundleReport) -> list[tuple[int, dict[str, Any]]]:
@@ -355,7 +384,7 @@ def _lines(data: bytes, report: BundleReport) -> list[tuple[int, dict[str, Any]]
             report.problems.append(f"line {number} of entries.jsonl is not UTF-8 text")
             continue
         try:
-            line = json.loads(text)
+            line = _loads(text)
         except (ValueError, RecursionError):
             line = None
         if not isinstance(line, dict) or not _is_int(line.get("index")):
@@ -430,7 +459,7 @@ def _check_line(line: dict[str, Any], entry: _Listed, head: SignedTreeHead) -> l
     if leaf_hash.hex() != entry.leaf_sha256 or line.get("leaf_sha256") != entry.leaf_sha256:
         problems.append("leaf altered (its hash differs from the signed manifest)")
     try:
-        leaf = json.loads(leaf_text)
+        leaf = _loads(leaf_text)
     except (ValueError, RecursionError):
         return [*problems, "leaf is not JSON"]
     if not isinstance(leaf, dict):

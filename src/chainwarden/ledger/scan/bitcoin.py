@@ -104,16 +104,25 @@ def scan_file(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield ScanError(str(path), exc.strerror or str(exc))
+        yield ScanError(str(path), exc.strerror or "cannot be read")
         return
-    for entry in raw_blocks(data, str(path)):
+    yield from scan_bytes(data, str(path), min_bytes=min_bytes)
+
+
+def scan_bytes(
+    data: bytes, source: str, *, min_bytes: int = DEFAULT_MIN_BYTES
+) -> Iterator[list[Extract] | ScanError]:
+    """Per block in ``data``: what it holds, or why it was skipped (never an exception: the
+    bytes come from anyone's chain)."""
+    for entry in raw_blocks(data, source):
         if isinstance(entry, ScanError):
             yield entry
             continue
-        source, raw = entry
+        where, raw = entry
         try:
             block = parse_block(raw)
+            extracts = list(extract_block(block, min_bytes=min_bytes))
         except Exception as exc:  # any deserialisation failure: truncated, extra data …
-            yield ScanError(source, malformed_reason(exc))
+            yield ScanError(where, malformed_reason(exc))
             continue
-        yield list(extract_block(block, min_bytes=min_bytes))
+        yield extracts
