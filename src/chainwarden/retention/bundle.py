@@ -134,23 +134,24 @@ _ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, 
 
 def _read(source: Path | bytes) -> tuple[dict[str, bytes], list[str]]:
     """The bundle's members (each bounded in size), and the problems met reading them."""
+    if isinstance(source, Path) and not source.is_file():
+        raise BundleUnreadable("文件不存在或不是文件 / no such file")
     try:
-        raw = source if isinstance(source, bytes) else source.read_bytes()
-    except OSError as exc:
-        raise BundleUnreadable(f"无法读取 / cannot be read ({exc.strerror or 'error'})") from None
-    try:
-        bundle = zipfile.ZipFile(io.BytesIO(raw))
+        # A file is read member by member, never whole: it may be large or not a bundle at all.
+        bundle = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source)
         names = set(bundle.namelist())
+    except PermissionError:
+        raise BundleUnreadable("无权读取 / permission denied") from None
     except (*_ZIP_FAILURES, ValueError, OSError):
         raise BundleUnreadable("不是 zip 格式的导出包 / not a zip export bundle") from None
-    if not names & set(FILES):
-        raise BundleUnreadable(
-            "zip 中没有导出包的文件（manifest.json 等）/ the zip holds no export bundle files "
-            "(manifest.json …)"
-        )
     files: dict[str, bytes] = {}
     problems: list[str] = []
     with bundle:
+        if not names & set(FILES):
+            raise BundleUnreadable(
+                "zip 中没有导出包的文件（manifest.json 等）/ the zip holds no export bundle files "
+                "(manifest.json …)"
+            )
         for name in FILES:
             if name not in names:
                 continue
