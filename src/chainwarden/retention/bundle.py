@@ -319,7 +319,7 @@ def verify_bundle(
         report.public_key, report.fingerprint = public_key.hex(), key_fingerprint(public_key)
     if fingerprint is not None:
         report.pinned = True
-        if report.fingerprint != fingerprint:
+        if report.fingerprint is not None and report.fingerprint != fingerprint:
             report.problems.append(
                 f"the key's fingerprint {report.fingerprint} is not the pinned fingerprint "
                 f"{fingerprint}"
