@@ -120,3 +120,20 @@ def test_commands_and_the_server_refuse_to_start_without_the_key_file(tmp_path: 
         assert "Traceback" not in refused.stderr
         assert len(refused.stderr.strip().splitlines()) <= 2  # one message (Rich may wrap it)
         assert not (tmp_path / "cw.keys").exists()
+
+
+def test_a_key_file_that_cannot_be_created_is_named(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHAINWARDEN_KEY_FILE", str(tmp_path / "no-such-folder" / "k.keys"))
+    get_settings.cache_clear()
+    forget_cached()
+    try:
+        with pytest.raises(KeysError) as caught:
+            check_installation_keyring(db)
+        assert caught.value.code == "key_file_unwritable"
+        assert "no-such-folder" in caught.value.en
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+        forget_cached()

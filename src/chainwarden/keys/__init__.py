@@ -181,17 +181,24 @@ class Keyring:
     def _create(self, path: Path) -> bool:
         """Write a new key file unless one exists (atomically: a hard link never replaces)."""
         tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.new")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(self.to_json())
-                out.flush()
-                os.fsync(out.fileno())
-            os.link(tmp, path)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(self.to_json())
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.link(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
         except FileExistsError:
             return False
-        finally:
-            tmp.unlink(missing_ok=True)
+        except OSError as exc:
+            raise KeysError(
+                "key_file_unwritable",
+                f"无法创建密钥文件 {path}（{exc.strerror or '错误'}）",
+                f"cannot create key file {path} ({exc.strerror or 'error'})",
+            ) from None
         return True
 
 
