@@ -4,6 +4,7 @@ from chainwarden.accounts import models as accounts
 from chainwarden.audit import models as audit
 from chainwarden.gateway import models as gateway
 from chainwarden.identity import models as identity
+from chainwarden.keys import installation as keys
 from chainwarden.ledger import models as ledger
 from chainwarden.registry import models as registry
 from chainwarden.retention import models as retention
@@ -15,6 +16,7 @@ __all__ = [
     "audit",
     "gateway",
     "identity",
+    "keys",
     "ledger",
     "registry",
     "retention",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def test_proofs_and_published_heads(client, seeded, tmp_path):
     assert published["tree_head"]["tree_size"] == 5
     key = client.get(f"{base}/public-key").json()
     assert key["public_key"] == published["public_key"] and "BEGIN PUBLIC KEY" in key["pem"]
+    assert key["fingerprint"] == hashlib.sha256(bytes.fromhex(key["public_key"])).hexdigest()
 
     proof = client.get(
         f"{base}/proofs/inclusion", params={"index": 3}, headers=auth(seeded, "bj_regulator")
@@ -82,6 +84,16 @@ def test_period_holds_purge_and_export(client, seeded, tmp_path):
     short = client.put(f"{base}/period", json={"months": 3}, headers=admin)
     assert short.status_code == 422
     assert "第十七条" in short.json()["message"]["zh"]
+    for months in (1201, 100_000, 2**31, 2**63):
+        long = client.put(f"{base}/period", json={"months": months}, headers=admin)
+        assert long.status_code == 422, long.text
+        assert long.json()["code"] == "retention_too_long"
+        assert "1200" in long.json()["message"]["zh"] and "1200" in long.json()["message"]["en"]
+    schema = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["PeriodIn"]
+    assert (
+        schema["properties"]["months"]["minimum"],
+        schema["properties"]["months"]["maximum"],
+    ) == (6, 1200)
     assert client.put(f"{base}/period", json={"months": 12}, headers=admin).json() == {
         "provider_id": bj,
         "retention_months": 12,

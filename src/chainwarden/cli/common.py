@@ -16,8 +16,11 @@ out_console = Console(highlight=False)
 
 
 def open_database() -> Database:
+    from chainwarden.keys.installation import check_installation_keyring
+
     db = Database(get_settings().database_url)
     db.upgrade()
+    check_installation_keyring(db)  # refuses a key file that is not this database's
     return db
 
 

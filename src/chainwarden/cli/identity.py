@@ -68,8 +68,8 @@ def reencrypt(
     from chainwarden.keys import forget_cached, keyring
 
     forget_cached()
+    db = open_database()  # checks the key file before it is used
     ring = keyring()
-    db = open_database()
     with db.session() as session:
         stale = protect.count_stale(session, ring)
     users_changed = fields = 0

@@ -36,6 +36,7 @@ def status(json_: bool = JSON) -> None:
         "file": str(path),
         "keys": ring.key_ids,
         "current": ring.current,
+        "fingerprint": ring.fingerprint,
         "stale_users": stale,
     }
     if json_:
@@ -43,7 +44,7 @@ def status(json_: bool = JSON) -> None:
         return
     err_console.print(
         f"{path}: keys {', '.join(ring.key_ids)}; current {ring.current}; "
-        f"{stale} users under older keys"
+        f"{stale} users under older keys; keyring fingerprint {ring.fingerprint}"
     )
 
 

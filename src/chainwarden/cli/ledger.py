@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from chainwarden.accounts import SYSTEM
@@ -23,6 +24,11 @@ chain_app = typer.Typer(
 
 JSON = typer.Option(False, "--json", help="Print JSON for machines.")
 PROVIDER = typer.Option(None, "--provider", help="Provider id [default: every chain].")
+
+PROOF_UNPINNED = (
+    "仅用证明附带的公钥核验——请用 --public-key 固定账本公布的公钥 / checked against the key in "
+    "the proof — pin it with --public-key (the chain's published key)"
+)
 
 # The screening step of the scanners: ``screen_many(texts) -> list[dict]``. Left empty, the
 # screening engine's default screener is used.
@@ -189,27 +195,52 @@ def proof(
 def check_proof(
     file: Path = typer.Argument(..., help="A proof file from `ledger proof`."),
     public_key: str = typer.Option(
-        None, help="The chain's public key (hex), obtained independently [default: the proof's]."
+        None,
+        help="The chain's Ed25519 public key, obtained independently: 64 hex digits, or a file "
+        "(PEM or hex) [default: the proof's own, which a forger can replace].",
     ),
 ) -> None:
-    """Check a disposal proof offline: exit 0 when it holds, 1 when it does not."""
+    """Check a disposal proof offline: exit 0 when it holds, 1 when it does not, 2 when the file
+    is not a proof or the key is malformed. The key's fingerprint (SHA-256 of the raw public key)
+    is printed, to compare with the published one."""
+    from chainwarden.keys.public import fingerprint, raw_public_key
     from chainwarden.ledger.disposal import check_disposal_proof
+    from chainwarden.retention.bundle import printable
 
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        fail(f"{file}: {exc}")
+        pinned = raw_public_key(public_key).hex() if public_key is not None else None
+    except ChainwardenError as exc:
+        fail(exc.line())
+    try:
+        data = json.loads(file.read_bytes().decode("utf-8"))
+    except OSError as exc:
+        fail(f"{file}: 无法读取 / cannot be read ({exc.strerror or 'error'})")
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        fail(f"{file}: 不是 JSON 格式的处置证明 / not a disposal proof (not JSON)")
     if not isinstance(data, dict):
-        fail(f"{file}: not a disposal proof")
-    problems = check_disposal_proof(data, public_key)
+        fail(f"{file}: 不是处置证明 / not a disposal proof")
+    key = pinned or data.get("public_key")
+    raw_key = bytes.fromhex(key) if isinstance(key, str) and _is_key_hex(key) else None
+    if raw_key is not None:
+        out_console.print(
+            f"公钥指纹 / key fingerprint (SHA-256): {fingerprint(raw_key)}", soft_wrap=True
+        )
+    if pinned is None:
+        err_console.print(f"[yellow]warning:[/] {PROOF_UNPINNED}", soft_wrap=True)
+    # Ids and references come from the file: escaped, so they cannot drive the terminal.
+    problems = [escape(printable(p)) for p in check_disposal_proof(data, pinned)]
     for problem in problems:
         err_console.print(f"[red]✗[/] {problem}", soft_wrap=True)
     if problems:
         raise typer.Exit(1)
+    reference = escape(printable(str(data["record"].get("reference"))))
     out_console.print(
-        f"处置证明有效 / disposal proof holds: order {data['record'].get('reference')}, "
-        f"{len(data['items'])} item(s)"
+        f"处置证明有效 / disposal proof holds: order {reference}, {len(data['items'])} item(s)"
     )
+
+
+def _is_key_hex(text: str) -> bool:
+    return len(text) == 64 and all(c in "0123456789abcdefABCDEF" for c in text)
 
 
 def _web3(rpc: str) -> Any:
@@ -237,9 +268,16 @@ def anchor(
     from chainwarden.ledger.anchoring import EthereumAnchor, anchor_head
     from chainwarden.ledger.models import Chain
 
-    anchorer = EthereumAnchor(
-        _web3(rpc), sender=sender, private_key=os.environ.get("CHAINWARDEN_ANCHOR_KEY")
-    )
+    w3 = _web3(rpc)
+    try:
+        anchorer = EthereumAnchor(
+            w3, sender=sender, private_key=os.environ.get("CHAINWARDEN_ANCHOR_KEY")
+        )
+    except Exception:  # a malformed key, or a node without accounts: the library's type varies
+        fail(
+            "CHAINWARDEN_ANCHOR_KEY 不是有效私钥，或节点没有可用账户 / CHAINWARDEN_ANCHOR_KEY "
+            "is not a valid private key, or the node has no unlocked account"
+        )
     done = []
     try:
         with open_database().session() as session:
@@ -348,6 +386,9 @@ def scan_btc(
     JSON Lines on stdout: block, tx, location, text, decision, categories."""
     from chainwarden.ledger.scan.bitcoin import scan_file
 
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: 文件不存在或不是文件 / no such file")
     screen_many = screener()
 
     def results() -> Iterator[Any]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -13,10 +15,11 @@ from sqlalchemy.orm import Session
 from chainwarden.accounts import SYSTEM
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
 from chainwarden.errors import ChainwardenError
+from chainwarden.keys.public import parse_fingerprint, raw_public_key
 from chainwarden.registry.models import Provider
 from chainwarden.retention import log as retention_log
 from chainwarden.retention import policy, proofs
-from chainwarden.retention.bundle import BundleUnreadable, verify_bundle
+from chainwarden.retention.bundle import UNPINNED_WARNING, BundleUnreadable, verify_bundle
 from chainwarden.retention.export import ExportQuery, export_bundle
 from chainwarden.retention.log import EntryType
 from chainwarden.retention.models import HoldScope
@@ -164,7 +167,8 @@ def purge(
     json_: bool = JSON,
 ) -> None:
     """Remove payloads older than each provider's retention period, except held ones; leaf
-    hashes stay, so every proof still verifies."""
+    hashes stay, so every proof still verifies. A provider whose purge fails is reported and
+    the others are still purged; the exit status is then 1."""
     try:
         with open_database().session() as session:
             if provider:
@@ -176,20 +180,25 @@ def purge(
     rows = [
         {
             "provider_id": r.provider_id,
-            "cutoff": r.cutoff.isoformat(),
+            "cutoff": r.cutoff.isoformat() if r.cutoff else None,
             "purged": r.purged,
             "held": r.held,
+            "failure": r.failure,
         }
         for r in results
     ]
     if json_:
         print_json(rows)
-        return
-    for row in rows:
-        out_console.print(
-            f"{row['provider_id']}: purged {row['purged']}, held {row['held']} "
-            f"(before {row['cutoff']})"
-        )
+    for row in [] if json_ else rows:
+        if row["failure"]:
+            err_console.print(f"[red]✗[/] {row['provider_id']}: {row['failure']}", soft_wrap=True)
+        else:
+            out_console.print(
+                f"{row['provider_id']}: purged {row['purged']}, held {row['held']} "
+                f"(before {row['cutoff']})"
+            )
+    if any(row["failure"] for row in rows):
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -230,7 +239,7 @@ def export(
     try:
         output.write_bytes(result.bundle)
     except OSError as exc:
-        fail(f"{output}: 无法写入 / cannot write: {exc.__class__.__name__}")
+        fail(f"{output}: 无法写入 / cannot write ({exc.strerror or 'error'})")
     summary = {
         "output": str(output),
         "entries": result.entries,
@@ -249,25 +258,56 @@ def export(
 @app.command()
 def verify(
     bundle: Path = typer.Argument(..., help="An export bundle (.zip)."),
+    public_key: str = typer.Option(
+        None,
+        "--public-key",
+        help="The provider's published Ed25519 public key: 64 hex digits, or a file (PEM or hex).",
+    ),
+    fingerprint: str = typer.Option(
+        None,
+        "--fingerprint",
+        help="The published key's fingerprint: SHA-256 of the raw public key, 64 hex digits.",
+    ),
     json_: bool = JSON,
 ) -> None:
     """Check a bundle offline: signatures, every leaf, payload and inclusion proof, and that no
-    entry was removed, added or reordered. Exit 0 when it verifies, 1 when it does not."""
+    entry was removed, added, duplicated or reordered. Pin the provider's key with --public-key
+    or --fingerprint: without it the bundle is checked against the key it carries, which a
+    forger can replace. Exit 0 when it verifies, 1 when it does not, 2 when the file is not a
+    bundle or an option is malformed."""
     try:
-        report = verify_bundle(bundle)
+        pinned_key = raw_public_key(public_key) if public_key is not None else None
+        pinned_print = parse_fingerprint(fingerprint) if fingerprint is not None else None
+    except ChainwardenError as exc:
+        _not_verified(json_, exc.line())
+    try:
+        report = verify_bundle(bundle, public_key=pinned_key, fingerprint=pinned_print)
     except BundleUnreadable as exc:
-        fail(f"{bundle}: {exc}")
+        _not_verified(json_, f"{bundle}: {exc}")
     if json_:
         print_json(report.to_json())
-    elif report.ok:
-        out_console.print(
-            f"核验通过 / verified: {report.entries} entries, tree size {report.tree_size}"
-        )
     else:
+        if report.fingerprint:
+            out_console.print(
+                f"公钥指纹 / key fingerprint (SHA-256): {report.fingerprint}", soft_wrap=True
+            )
+        if not report.pinned:
+            err_console.print(f"[yellow]warning:[/] {UNPINNED_WARNING}", soft_wrap=True)
+        if report.ok:
+            out_console.print(
+                f"核验通过 / verified: {report.entries} entries, tree size {report.tree_size}"
+            )
         for problem in report.problems:
-            out_console.print(f"[red]✗[/] {problem}", soft_wrap=True)
+            out_console.print(f"[red]✗[/] {escape(problem)}", soft_wrap=True)
     if not report.ok:
         raise typer.Exit(1)
+
+
+def _not_verified(json_: bool, message: str) -> NoReturn:
+    """Not a bundle, or a malformed option: JSON on stdout when asked, one line, exit 2."""
+    if json_:
+        print_json({"ok": False, "error": message, "problems": [message]})
+    fail(message)
 
 
 @app.command()
@@ -285,6 +325,6 @@ def check(provider: str = PROVIDER, json_: bool = JSON) -> None:
         out_console.print("日志完整 / the log verifies")
     else:
         for problem in problems:
-            out_console.print(f"[red]✗[/] {problem}", soft_wrap=True)
+            out_console.print(f"[red]✗[/] {escape(problem)}", soft_wrap=True)
     if problems:
         raise typer.Exit(1)

@@ -51,6 +51,14 @@ class Keyring:
         return cls({"k1": AESGCM.generate_key(bit_length=256)}, "k1", secrets.token_bytes(32))
 
     @property
+    def fingerprint(self) -> str:
+        """Names this keyring without revealing it: HMAC-SHA256 of a fixed label under the
+        look-up key (which never rotates, so a rotation keeps the fingerprint), hex."""
+        mac = hmac.HMAC(self._lookup, hashes.SHA256())
+        mac.update(b"chainwarden.keyring-fingerprint/v1")
+        return mac.finalize().hex()
+
+    @property
     def key_ids(self) -> list[str]:
         return list(self._keys)
 
@@ -124,12 +132,12 @@ class Keyring:
             data = json.loads(text)
             keys = {str(k): _unb64(v) for k, v in data["keys"].items()}
             ring = cls(keys, str(data["current"]), _unb64(data["lookup"]))
-        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError):
             raise KeysError(
                 "key_file_malformed",
-                f"密钥文件 {source} 格式错误：{exc}",
-                f"key file {source} is malformed: {exc}",
-            ) from exc
+                f"密钥文件 {source} 格式错误（应含 current、keys、lookup）",
+                f"key file {source} is malformed (it should hold current, keys and lookup)",
+            ) from None
         if any(len(k) != 32 for k in keys.values()) or len(ring._lookup) < 32:
             raise KeysError(
                 "key_file_malformed",
@@ -157,9 +165,41 @@ class Keyring:
                     "key_file_missing", f"密钥文件 {path} 不存在", f"key file {path} does not exist"
                 )
             ring = cls.generate()
-            ring.save(path)
-            return ring
-        return cls.from_json(path.read_text(encoding="utf-8"), source=str(path))
+            if ring._create(path):
+                return ring
+            # Another process created it first: use theirs, so both use one keyring.
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            raise KeysError(
+                "key_file_unreadable",
+                f"无法读取密钥文件 {path}",
+                f"key file {path} cannot be read",
+            ) from None
+        return cls.from_json(text, source=str(path))
+
+    def _create(self, path: Path) -> bool:
+        """Write a new key file unless one exists (atomically: a hard link never replaces)."""
+        tmp = path.with_name(f"{path.name}.{secrets.token_hex(4)}.new")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.write(self.to_json())
+                    out.flush()
+                    os.fsync(out.fileno())
+                os.link(tmp, path)
+            finally:
+                tmp.unlink(missing_ok=True)
+        except FileExistsError:
+            return False
+        except OSError as exc:
+            raise KeysError(
+                "key_file_unwritable",
+                f"无法创建密钥文件 {path}（{exc.strerror or '错误'}）",
+                f"cannot create key file {path} ({exc.strerror or 'error'})",
+            ) from None
+        return True
 
 
 _cache: dict[str, Keyring] = {}
@@ -174,6 +214,11 @@ def keyring(path: str | None = None) -> Keyring:
     if path not in _cache:
         _cache[path] = Keyring.open(Path(path))
     return _cache[path]
+
+
+def remember(path: Path, ring: Keyring) -> None:
+    """Use ``ring`` for ``path`` from now on in this process (after the start-up check)."""
+    _cache[str(path)] = ring
 
 
 def forget_cached() -> None:

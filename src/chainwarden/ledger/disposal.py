@@ -309,6 +309,8 @@ def check_disposal_proof(proof: dict[str, Any], public_key: str | None = None) -
             proven.add(item_id)
         for item_id in set(targets) - proven:
             problems.append(f"item {item_id}: no inclusion proof")
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        problems.append(f"malformed proof: {exc!r}")
+    except KeyError as exc:
+        problems.append(f"malformed proof: the field {exc.args[0]} is missing")
+    except (TypeError, ValueError, AttributeError):
+        problems.append("malformed proof: a field has the wrong type or value")
     return problems

@@ -21,6 +21,9 @@ from chainwarden.store.base import Base, new_id, utcnow
 
 # Art. 17: records are kept for no less than six months.
 MINIMUM_RETENTION_MONTHS = 6
+# An upper bound no law asks to exceed (a century), keeping date arithmetic and the database
+# column in range.
+MAXIMUM_RETENTION_MONTHS = 1200
 
 # Entries are grouped in blocks of 2^14 consecutive indexes for the look-up by user.
 BLOCK_SHIFT = 14

@@ -7,6 +7,7 @@ purge still verifies, and the log itself shows that the payload once existed.
 from __future__ import annotations
 
 import calendar
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, denied, not_found
 from chainwarden.audit import record
+from chainwarden.errors import ChainwardenError
 from chainwarden.registry.models import Provider
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.log import EntryType, append, open_log
 from chainwarden.retention.models import (
+    MAXIMUM_RETENTION_MONTHS,
     MINIMUM_RETENTION_MONTHS,
     HoldScope,
     LegalHold,
@@ -30,6 +33,8 @@ from chainwarden.retention.models import (
 from chainwarden.store.base import utcnow
 
 PURGE_CHUNK = 500
+
+logger = logging.getLogger(__name__)
 
 
 def visible_provider(session: Session, actor: Actor, provider_id: str) -> Provider:
@@ -59,8 +64,12 @@ def require_authority_or_manager(session: Session, actor: Actor, provider_id: st
 
 
 def months_before(moment: datetime, months: int) -> datetime:
+    """The same day ``months`` earlier (the month's last day if shorter); the first
+    representable day when that lies before year 1."""
     years, month0 = divmod(moment.month - 1 - months, 12)
     year, month = moment.year + years, month0 + 1
+    if year < 1:
+        return datetime.min.replace(tzinfo=moment.tzinfo)
     day = min(moment.day, calendar.monthrange(year, month)[1])
     return moment.replace(year=year, month=month, day=day)
 
@@ -88,9 +97,17 @@ def set_retention_period(
             f"Blockchain Information Service Regulations); refused {months} months",
             field="months",
         )
-    log = _log(session, provider_id)
-    before = log.retention_months
-    log.retention_months = months
+    if months > MAXIMUM_RETENTION_MONTHS:
+        raise RetentionError(
+            "retention_too_long",
+            f"留存期限不得超过 {MAXIMUM_RETENTION_MONTHS} 个月（一百年），拒绝设置为 {months} 个月",
+            f"Retention above {MAXIMUM_RETENTION_MONTHS} months (a century) is not accepted; "
+            f"refused {months} months",
+            field="months",
+        )
+    retention_log = _log(session, provider_id)
+    before = retention_log.retention_months
+    retention_log.retention_months = months
     session.flush()
     record(
         session,
@@ -191,9 +208,11 @@ def active_holds(session: Session, actor: Actor, provider_id: str) -> list[Legal
 @dataclass(frozen=True)
 class PurgeResult:
     provider_id: str
-    cutoff: datetime
+    cutoff: datetime | None
     purged: int
     held: int
+    # Why this provider's log was not purged (the others still are).
+    failure: str | None = None
 
 
 def _expired(provider_id: str, cutoff: datetime) -> Select[Any]:
@@ -222,8 +241,10 @@ def purge_provider(
     """Remove payloads older than the provider's retention period, except held ones."""
     provider = require_manager(session, actor, provider_id)
     moment = now or utcnow()
-    log = _log(session, provider_id)
-    cutoff = months_before(moment, max(log.retention_months, MINIMUM_RETENTION_MONTHS))
+    months = _log(session, provider_id).retention_months
+    cutoff = months_before(
+        moment, min(max(months, MINIMUM_RETENTION_MONTHS), MAXIMUM_RETENTION_MONTHS)
+    )
     holds = [
         h
         for h in session.scalars(
@@ -276,4 +297,20 @@ def purge(session: Session, actor: Actor, *, now: datetime | None = None) -> lis
             raise denied()
         return [purge_provider(session, actor, actor.provider_id, now=now)]
     ids = list(session.scalars(select(RetentionLog.provider_id).order_by(RetentionLog.provider_id)))
-    return [purge_provider(session, actor, provider_id, now=now) for provider_id in ids]
+    return [_purge_one(session, actor, provider_id, now) for provider_id in ids]
+
+
+def _purge_one(
+    session: Session, actor: Actor, provider_id: str, now: datetime | None
+) -> PurgeResult:
+    """One provider's purge in a savepoint: a failure is reported and undone, and the other
+    providers' payloads are still purged."""
+    try:
+        with session.begin_nested():
+            return purge_provider(session, actor, provider_id, now=now)
+    except ChainwardenError as exc:
+        failure = exc.line()
+    except Exception:  # a batch over every provider must not stop at the first bad log
+        logger.exception("purge of provider %s failed", provider_id)
+        failure = "清理失败，详见服务日志 / the purge failed; see the server log"
+    return PurgeResult(provider_id, None, 0, 0, failure)

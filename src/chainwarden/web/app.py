@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from chainwarden import __version__
 from chainwarden.collector import long_lived
+from chainwarden.keys.installation import check_installation_keyring
 from chainwarden.screening import Screener
 from chainwarden.settings import get_settings
 from chainwarden.store import Database
@@ -44,6 +45,7 @@ def create_app(
     db = db or Database(get_settings().database_url)
     if upgrade:
         db.upgrade()
+        check_installation_keyring(db)  # refuses a key file that is not this database's
     app = FastAPI(
         lifespan=_lifespan,
         title="chainwarden",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from bitcoin.core import CBlock, b2lx
 from bitcoin.core.script import OP_RETURN, CScript, CScriptInvalidError
+from bitcoin.core.serialize import DeserializationExtraDataError, SerializationTruncationError
 
 from chainwarden.ledger.scan.text import DEFAULT_MIN_BYTES, Extract, ScanError, printable_runs
 
@@ -87,6 +88,15 @@ def parse_block(raw: bytes) -> CBlock:
     return CBlock.deserialize(raw)
 
 
+def malformed_reason(exc: Exception) -> str:
+    """Why a block did not parse, in words (no library or exception names)."""
+    if isinstance(exc, SerializationTruncationError):
+        return "truncated: the data ends inside the block"
+    if isinstance(exc, DeserializationExtraDataError):
+        return "extra data after the block"
+    return "not a valid block (a field is out of range or malformed)"
+
+
 def scan_file(
     path: Path, *, min_bytes: int = DEFAULT_MIN_BYTES
 ) -> Iterator[list[Extract] | ScanError]:
@@ -94,16 +104,25 @@ def scan_file(
     try:
         data = path.read_bytes()
     except OSError as exc:
-        yield ScanError(str(path), exc.strerror or str(exc))
+        yield ScanError(str(path), exc.strerror or "cannot be read")
         return
-    for entry in raw_blocks(data, str(path)):
+    yield from scan_bytes(data, str(path), min_bytes=min_bytes)
+
+
+def scan_bytes(
+    data: bytes, source: str, *, min_bytes: int = DEFAULT_MIN_BYTES
+) -> Iterator[list[Extract] | ScanError]:
+    """Per block in ``data``: what it holds, or why it was skipped (never an exception: the
+    bytes come from anyone's chain)."""
+    for entry in raw_blocks(data, source):
         if isinstance(entry, ScanError):
             yield entry
             continue
-        source, raw = entry
+        where, raw = entry
         try:
             block = parse_block(raw)
+            extracts = list(extract_block(block, min_bytes=min_bytes))
         except Exception as exc:  # any deserialisation failure: truncated, extra data …
-            yield ScanError(source, f"{exc.__class__.__name__}: {exc}"[:200])
+            yield ScanError(where, malformed_reason(exc))
             continue
-        yield list(extract_block(block, min_bytes=min_bytes))
+        yield extracts

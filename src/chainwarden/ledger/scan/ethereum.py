@@ -47,4 +47,6 @@ def scan_range(
         try:
             yield scan_block(w3, number, min_bytes=min_bytes)
         except Exception as exc:  # a node's error or a malformed answer for this block
-            yield ScanError(f"block {number}", f"{exc.__class__.__name__}: {exc}"[:200])
+            detail = " ".join(str(exc).split())[:160]
+            reason = "the node returned no usable block" + (f" ({detail})" if detail else "")
+            yield ScanError(f"block {number}", reason)

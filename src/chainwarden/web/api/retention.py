@@ -9,12 +9,18 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from chainwarden.keys.public import fingerprint
 from chainwarden.retention import policy, service
 from chainwarden.retention.bundle import public_key_pem
 from chainwarden.retention.export import ExportQuery, export_bundle
 from chainwarden.retention.heads import SignedTreeHead
 from chainwarden.retention.log import EntryType
-from chainwarden.retention.models import HoldScope, LegalHold
+from chainwarden.retention.models import (
+    MAXIMUM_RETENTION_MONTHS,
+    MINIMUM_RETENTION_MONTHS,
+    HoldScope,
+    LegalHold,
+)
 from chainwarden.web.deps import Clock, CurrentActor, Tx
 
 router = APIRouter(prefix="/retention", tags=["retention"])
@@ -42,6 +48,10 @@ class PublicKeyOut(BaseModel):
     provider_id: str
     algorithm: str = "Ed25519"
     public_key: str = Field(description="raw 32-byte key, hex")
+    fingerprint: str = Field(
+        description="SHA-256 of the raw 32-byte key, hex; give it to `chainwarden retention "
+        "verify --fingerprint` to pin the key"
+    )
     pem: str
 
 
@@ -76,7 +86,16 @@ class ConsistencyOut(BaseModel):
 
 
 class PeriodIn(BaseModel):
-    months: int = Field(description="at least 6 (Art. 17)")
+    # The bounds are declared for OpenAPI and checked by the domain, which explains a refusal
+    # in both languages and cites Art. 17.
+    months: int = Field(
+        description=f"at least {MINIMUM_RETENTION_MONTHS} (Art. 17), at most "
+        f"{MAXIMUM_RETENTION_MONTHS}",
+        json_schema_extra={
+            "minimum": MINIMUM_RETENTION_MONTHS,
+            "maximum": MAXIMUM_RETENTION_MONTHS,
+        },
+    )
     reason: str | None = Field(default=None, max_length=2000)
 
 
@@ -123,7 +142,7 @@ class HoldOut(BaseModel):
 
 class PurgeOut(BaseModel):
     provider_id: str
-    cutoff: datetime
+    cutoff: datetime | None
     purged: int
     held: int
 
@@ -147,7 +166,10 @@ def public_key(provider_id: str, session: Tx) -> PublicKeyOut:
     """The key that verifies this provider's signed tree heads and export bundles (public)."""
     raw = service.public_key(session, provider_id)
     return PublicKeyOut(
-        provider_id=provider_id, public_key=raw.hex(), pem=public_key_pem(raw).decode()
+        provider_id=provider_id,
+        public_key=raw.hex(),
+        fingerprint=fingerprint(raw),
+        pem=public_key_pem(raw).decode(),
     )
 
 
