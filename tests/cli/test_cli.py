@@ -70,13 +70,18 @@ def test_deadline_across_national_day(cw):
     assert json.loads(result.stdout)["due"] == "2025-10-09"
 
 
-def test_uncovered_year_then_import(cw, tmp_path):
-    assert_one_line_error(cw("calendar", "add", "2026-12-28", "10"), "2027", "calendar import")
+def test_provisional_year_then_import(cw, tmp_path):
+    before = cw("calendar", "add", "2026-12-28", "10")
+    assert before.returncode == 0, before.stderr
+    assert "（暂定）" in before.stdout and "(provisional)" in before.stdout
+    assert json.loads(cw("calendar", "add", "2026-12-28", "10", "--json").stdout)["provisional"]
     imported = cw("calendar", "import", str(EXAMPLE_2027))
     assert imported.returncode == 0, imported.stderr
     result = cw("calendar", "add", "2026-12-28", "10", "--json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["due"].startswith("2027-01")
+    assert json.loads(result.stdout)["provisional"] is False
+    assert "暂定" not in cw("calendar", "add", "2026-12-28", "10").stdout
     assert "2027" in cw("calendar", "years").stdout
 
 

@@ -20,6 +20,7 @@ from chainwarden.store.base import utcnow
 from chainwarden.web import pages, problems
 from chainwarden.web.api import router as api_router
 from chainwarden.web.api.gateway import close_publisher, given_screener
+from chainwarden.workdays import recompute
 
 STATIC = Path(__file__).parent / "static"
 
@@ -44,6 +45,8 @@ def create_app(
     db = db or Database(get_settings().database_url)
     if upgrade:
         db.upgrade()
+        # Deadlines counted provisionally for a year that a newer chinese-calendar now covers.
+        recompute.refresh(db, clock())
     app = FastAPI(
         lifespan=_lifespan,
         title="chainwarden",
