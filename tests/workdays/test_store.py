@@ -10,7 +10,6 @@ from chainwarden.audit import events_for
 from chainwarden.workdays import CalendarError, parse_schedule
 from chainwarden.workdays.store import import_schedule, list_imported, load_calendar
 
-
 OFFICIAL_2027 = (Path(__file__).parent / "data" / "official-2027.yaml").read_text("utf-8")
 
 

@@ -145,7 +145,10 @@ def test_an_imported_year_overrides_the_library():
             "year: 2024\nholidays: [{from: '2024-02-10', to: '2024-02-17'}, {date: '2024-02-12'}]",
             "2024-02-12 is listed twice",
         ),
-        (OFFICIAL_2027.replace('"2027-02-05"', '"2027-02-06"'), "除夕 Spring Festival Eve 2027-02-05"),
+        (
+            OFFICIAL_2027.replace('"2027-02-05"', '"2027-02-06"'),
+            "除夕 Spring Festival Eve 2027-02-05",
+        ),
         (OFFICIAL_2027.replace('  - {date: "2027-09-15", name: "中秋节"}\n', ""), "中秋节"),
     ],
 )

@@ -77,14 +77,20 @@ def covers(year: int) -> bool:
 @cache
 def holidays(year: int) -> dict[date, str]:
     """Statutory days off of ``year`` with the Art. 6 make-up days, without 调休."""
-    days = {s.day: s.name for s in statutory_days(year)}
-    for day, name in sorted(days.items()):
-        if day.weekday() < 5:
-            continue
-        # Art. 6: made up on the next weekday that is not itself a holiday or a make-up day.
-        make_up = day
+    statutory = statutory_days(year)
+    days: dict[date, str] = {}
+    owed: list[Statutory] = []
+    for s in statutory:
+        # Art. 6: a holiday on a Saturday or Sunday is made up, each one (Mid-Autumn on Sunday
+        # 2 October 2039 gives a second make-up day, as the `holidays` package counts it).
+        if s.day.weekday() >= 5:
+            owed.append(s)
+        days.setdefault(s.day, s.name)
+    for s in owed:
+        make_up = s.day
+        # The next weekday that is not already a day off.
         while make_up.weekday() >= 5 or make_up in days:
             make_up += timedelta(days=1)
         if make_up.year == year:
-            days[make_up] = f"{name.split(' ')[0]}补假 make-up day off"
+            days[make_up] = f"{s.name.split(' ')[0]}补假 make-up day off"
     return dict(sorted(days.items()))
