@@ -12,6 +12,7 @@ import pytest
 import typer
 
 from chainwarden.cli.main import app
+from chainwarden.store import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_2027 = ROOT / "docs" / "examples" / "calendar-2027.yaml"
@@ -144,3 +145,57 @@ def test_unreachable_database_is_one_line(cw, tmp_path):
         timeout=120,
     )
     assert_one_line_error(result, "cannot upgrade")
+
+
+OFFICIAL_2027 = ROOT / "tests" / "workdays" / "data" / "official-2027.yaml"
+
+
+def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_path):
+    from sqlalchemy import select
+
+    from chainwarden.audit.models import AuditEvent
+    from chainwarden.supervision import cases
+    from chainwarden.workdays.store import load_calendar
+
+    from support.supervision import build_world
+    from support.world import at
+
+    db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    db.upgrade()
+    world = build_world(db)
+    with db.session() as s:
+        case = cases.open_case(s, world.bj_regulator, world.beijing_id, title="检查")
+        order = cases.order_rectification(
+            s,
+            world.bj_regulator,
+            load_calendar(s),
+            case.id,
+            article="17",
+            requirement="补齐日志",
+            working_days=60,
+            service_id=world.ids["bj_service"],
+            now=at("2026-12-04"),
+        )
+        assert (order.due.isoformat(), order.provisional) == ("2027-03-05", True)
+        order_id = order.id
+
+    no_eve = tmp_path / "no-eve.yaml"
+    no_eve.write_text(
+        OFFICIAL_2027.read_text("utf-8").replace('"2027-02-05"', '"2027-02-06"'), "utf-8"
+    )
+    assert_one_line_error(cw("calendar", "import", str(no_eve)), "除夕", "2027-02-05")
+
+    imported = cw("calendar", "import", str(OFFICIAL_2027))
+    assert imported.returncode == 0, imported.stderr
+    assert "1 个期限已按官方安排重算 / deadlines moved" in imported.stdout
+    assert f"rectification_order {order_id} due: 2027-03-05 → 2027-03-08" in imported.stdout
+    with db.session() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "deadline.recompute"))
+        assert [e.object_id for e in events] == [order_id]
+
+    again = cw("calendar", "import", str(OFFICIAL_2027))
+    assert_one_line_error(again, "--replace")
+    assert "0 天与现有官方安排不同" in again.stderr
+    replaced = cw("calendar", "import", str(OFFICIAL_2027), "--replace", "--json")
+    assert replaced.returncode == 0 and json.loads(replaced.stdout) == {"moved": []}
+    db.dispose()
