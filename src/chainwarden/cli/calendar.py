@@ -16,7 +16,7 @@ from chainwarden.workdays.store import differences, import_schedule, load_calend
 
 app = typer.Typer(help="Chinese working days (工作日) / 工作日历", no_args_is_help=True)
 JSON = typer.Option(False, "--json", help="Print JSON.")
-PROVISIONAL = "（暂定）/ (provisional)"
+PROVISIONAL = provisional.MARK
 EXPLAIN = (
     "暂定：该年的官方节假日安排尚未公布，按法定节假日及其补假计算（不含调休），公布后重算 / "
     "provisional: no official schedule for that year yet; counted with the statutory holidays "

@@ -94,3 +94,13 @@ def holidays(year: int) -> dict[date, str]:
         if make_up.year == year:
             days[make_up] = f"{s.name.split(' ')[0]}补假 make-up day off"
     return dict(sorted(days.items()))
+
+
+# How a text (the command line, a printed report) marks a date counted with a provisional year.
+MARK = "（暂定）/ (provisional)"
+
+
+def marked(day: date | None, is_provisional: bool) -> str:
+    if day is None:
+        return ""
+    return day.isoformat() + (MARK if is_provisional else "")

@@ -14,9 +14,8 @@ from chainwarden.demo import seed
 from chainwarden.store import Database
 from chainwarden.web.app import create_app
 
-from support.server import serving
-
 from .test_portal import sign_in
+from support.server import serving
 
 DECEMBER = datetime(2026, 12, 4, 3, tzinfo=UTC)
 
