@@ -148,6 +148,24 @@ def test_unreachable_database_is_one_line(cw, tmp_path):
 
 
 OFFICIAL_2027 = ROOT / "tests" / "workdays" / "data" / "official-2027.yaml"
+# The official 2026 schedule with one make-up Saturday (10 October) left out.
+SCHEDULE_2026_WITHOUT_10_OCTOBER = """
+year: 2026
+holidays:
+  - {from: "2026-01-01", to: "2026-01-03"}
+  - {from: "2026-02-15", to: "2026-02-23"}
+  - {from: "2026-04-04", to: "2026-04-06"}
+  - {from: "2026-05-01", to: "2026-05-05"}
+  - {from: "2026-06-19", to: "2026-06-21"}
+  - {date: "2026-09-25"}
+  - {from: "2026-10-01", to: "2026-10-07"}
+workdays:
+  - {date: "2026-01-04"}
+  - {date: "2026-02-14"}
+  - {date: "2026-02-28"}
+  - {date: "2026-05-09"}
+  - {date: "2026-09-20"}
+"""
 
 
 def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_path):
@@ -187,7 +205,7 @@ def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_p
 
     imported = cw("calendar", "import", str(OFFICIAL_2027))
     assert imported.returncode == 0, imported.stderr
-    assert "1 个期限已按官方安排重算 / deadlines moved" in imported.stdout
+    assert "recomputed: 1, deadlines moved: 1" in imported.stdout
     assert f"rectification_order {order_id} due: 2027-03-05 → 2027-03-08" in imported.stdout
     with db.session() as s:
         events = s.scalars(select(AuditEvent).where(AuditEvent.action == "deadline.recompute"))
@@ -197,5 +215,11 @@ def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_p
     assert_one_line_error(again, "--replace")
     assert "0 天与现有官方安排不同" in again.stderr
     replaced = cw("calendar", "import", str(OFFICIAL_2027), "--replace", "--json")
-    assert replaced.returncode == 0 and json.loads(replaced.stdout) == {"moved": []}
+    assert replaced.returncode == 0
+    assert json.loads(replaced.stdout) == {"recomputed": 0, "moved": []}
+    # Replacing chinese-calendar's own year lists the days whose status would change first.
+    (tmp_path / "2026.yaml").write_text(SCHEDULE_2026_WITHOUT_10_OCTOBER, "utf-8")
+    refused = cw("calendar", "import", str(tmp_path / "2026.yaml"))
+    assert_one_line_error(refused, "chinese-calendar", "--replace")
+    assert "2026-10-10: 工作日 working day → 休息日 day off" in " ".join(refused.stderr.split())
     db.dispose()

@@ -11,7 +11,7 @@ from chainwarden.accounts import SYSTEM
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
 from chainwarden.errors import ChainwardenError
 from chainwarden.workdays import WorkingCalendar, parse_schedule, provisional
-from chainwarden.workdays.recompute import Moved, recompute_provisional
+from chainwarden.workdays.recompute import Moved, count_provisional, recompute_provisional
 from chainwarden.workdays.store import differences, import_schedule, load_calendar
 
 app = typer.Typer(help="Chinese working days (工作日) / 工作日历", no_args_is_help=True)
@@ -36,14 +36,16 @@ def _calendar() -> WorkingCalendar:
         return load_calendar(session)
 
 
-def _print_moved(moved: list[Moved], json_: bool) -> None:
+def _print_moved(moved: list[Moved], checked: int, json_: bool) -> None:
     if json_:
-        print_json({"moved": [m.to_dict() for m in moved]})
+        print_json({"recomputed": checked, "moved": [m.to_dict() for m in moved]})
         return
     past = sum(m.past for m in moved)
     out_console.print(
-        f"{len(moved)} 个期限已按官方安排重算 / deadlines moved"
-        + (f"，其中 {past} 个已过期需人工核查 / {past} now past, to be checked" if past else "")
+        f"{checked} 条暂定期限记录已重算，{len(moved)} 个期限变动 / provisional records "
+        f"recomputed: {checked}, deadlines moved: {len(moved)}"
+        + (f"；其中 {past} 个已过期需人工核查 / {past} now past, to be checked" if past else ""),
+        soft_wrap=True,
     )
     for m in moved:
         flag = "  [bold red]已过期 NOW PAST[/]" if m.past else ""
@@ -80,6 +82,7 @@ def import_(
                 for day, old, new in diff:
                     err_console.print(f"  {day}: {old} → {new}")
             import_schedule(session, schedule, SYSTEM, replace=replace)
+            checked = count_provisional(session)
             moved = recompute_provisional(session, load_calendar(session), SYSTEM)
     except ChainwardenError as exc:
         fail(exc.line())
@@ -87,7 +90,7 @@ def import_(
         f"{schedule.year}: {len(schedule.holidays)} holidays, {len(schedule.workdays)} make-up "
         f"working days imported from {file.name}"
     )
-    _print_moved(moved, json_)
+    _print_moved(moved, checked, json_)
 
 
 @app.command("recompute")
@@ -96,10 +99,11 @@ def recompute(json_: bool = JSON) -> None:
     year; the server also does this when it starts)."""
     try:
         with open_database().session() as session:
+            checked = count_provisional(session)
             moved = recompute_provisional(session, load_calendar(session), SYSTEM)
     except ChainwardenError as exc:
         fail(exc.line())
-    _print_moved(moved, json_)
+    _print_moved(moved, checked, json_)
 
 
 @app.command("is-workday")

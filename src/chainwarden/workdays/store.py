@@ -30,19 +30,21 @@ def load_calendar(session: Session) -> WorkingCalendar:
     )
 
 
-def _kind(schedule: YearSchedule, day: date) -> str:
-    if day in schedule.holidays:
-        return "holiday"
-    if day in schedule.workdays:
-        return "workday"
-    return "weekend" if day.weekday() >= 5 else "weekday"
+def _status(schedule: YearSchedule, day: date) -> str:
+    if schedule.is_workday(day):
+        return "工作日 working day"
+    name = schedule.holidays.get(day)
+    return f"休息日 day off ({name})" if name else "休息日 day off"
 
 
 def differences(old: YearSchedule, new: YearSchedule) -> list[tuple[date, str, str]]:
-    """The days whose kind (holiday, make-up workday, plain weekday or weekend) differs."""
+    """The days that are a working day in one schedule and a day off in the other."""
     days = sorted({*old.holidays, *old.workdays, *new.holidays, *new.workdays})
-    found = [(d, _kind(old, d), _kind(new, d)) for d in days]
-    return [(d, before, after) for d, before, after in found if before != after]
+    return [
+        (d, _status(old, d), _status(new, d))
+        for d in days
+        if old.is_workday(d) != new.is_workday(d)
+    ]
 
 
 def import_schedule(
