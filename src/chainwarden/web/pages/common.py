@@ -92,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "filing.refuse": N_("Refused"),
         "filing.change": N_("Change filed"),
         "filing.cancel": N_("Cancellation filed"),
+        "deadline.recompute": N_("Deadline recomputed with the official holiday schedule"),
     },
     "role": {
         "provider_admin": N_("Provider administrator"),
