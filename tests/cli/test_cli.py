@@ -12,6 +12,7 @@ import pytest
 import typer
 
 from chainwarden.cli.main import app
+from chainwarden.store import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE_2027 = ROOT / "docs" / "examples" / "calendar-2027.yaml"
@@ -70,13 +71,18 @@ def test_deadline_across_national_day(cw):
     assert json.loads(result.stdout)["due"] == "2025-10-09"
 
 
-def test_uncovered_year_then_import(cw, tmp_path):
-    assert_one_line_error(cw("calendar", "add", "2026-12-28", "10"), "2027", "calendar import")
+def test_provisional_year_then_import(cw, tmp_path):
+    before = cw("calendar", "add", "2026-12-28", "10")
+    assert before.returncode == 0, before.stderr
+    assert "（暂定）" in before.stdout and "(provisional)" in before.stdout
+    assert json.loads(cw("calendar", "add", "2026-12-28", "10", "--json").stdout)["provisional"]
     imported = cw("calendar", "import", str(EXAMPLE_2027))
     assert imported.returncode == 0, imported.stderr
     result = cw("calendar", "add", "2026-12-28", "10", "--json")
     assert result.returncode == 0
     assert json.loads(result.stdout)["due"].startswith("2027-01")
+    assert json.loads(result.stdout)["provisional"] is False
+    assert "暂定" not in cw("calendar", "add", "2026-12-28", "10").stdout
     assert "2027" in cw("calendar", "years").stdout
 
 
@@ -139,3 +145,81 @@ def test_unreachable_database_is_one_line(cw, tmp_path):
         timeout=120,
     )
     assert_one_line_error(result, "cannot upgrade")
+
+
+OFFICIAL_2027 = ROOT / "tests" / "workdays" / "data" / "official-2027.yaml"
+# The official 2026 schedule with one make-up Saturday (10 October) left out.
+SCHEDULE_2026_WITHOUT_10_OCTOBER = """
+year: 2026
+holidays:
+  - {from: "2026-01-01", to: "2026-01-03"}
+  - {from: "2026-02-15", to: "2026-02-23"}
+  - {from: "2026-04-04", to: "2026-04-06"}
+  - {from: "2026-05-01", to: "2026-05-05"}
+  - {from: "2026-06-19", to: "2026-06-21"}
+  - {date: "2026-09-25"}
+  - {from: "2026-10-01", to: "2026-10-07"}
+workdays:
+  - {date: "2026-01-04"}
+  - {date: "2026-02-14"}
+  - {date: "2026-02-28"}
+  - {date: "2026-05-09"}
+  - {date: "2026-09-20"}
+"""
+
+
+def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_path):
+    from sqlalchemy import select
+
+    from chainwarden.audit.models import AuditEvent
+    from chainwarden.supervision import cases
+    from chainwarden.workdays.store import load_calendar
+
+    from support.supervision import build_world
+    from support.world import at
+
+    db = Database(f"sqlite:///{tmp_path / 'cli.db'}")
+    db.upgrade()
+    world = build_world(db)
+    with db.session() as s:
+        case = cases.open_case(s, world.bj_regulator, world.beijing_id, title="检查")
+        order = cases.order_rectification(
+            s,
+            world.bj_regulator,
+            load_calendar(s),
+            case.id,
+            article="17",
+            requirement="补齐日志",
+            working_days=60,
+            service_id=world.ids["bj_service"],
+            now=at("2026-12-04"),
+        )
+        assert (order.due.isoformat(), order.provisional) == ("2027-03-05", True)
+        order_id = order.id
+
+    no_eve = tmp_path / "no-eve.yaml"
+    no_eve.write_text(
+        OFFICIAL_2027.read_text("utf-8").replace('"2027-02-05"', '"2027-02-06"'), "utf-8"
+    )
+    assert_one_line_error(cw("calendar", "import", str(no_eve)), "除夕", "2027-02-05")
+
+    imported = cw("calendar", "import", str(OFFICIAL_2027))
+    assert imported.returncode == 0, imported.stderr
+    assert "recomputed: 1, deadlines moved: 1" in imported.stdout
+    assert f"rectification_order {order_id} due: 2027-03-05 → 2027-03-08" in imported.stdout
+    with db.session() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.action == "deadline.recompute"))
+        assert [e.object_id for e in events] == [order_id]
+
+    again = cw("calendar", "import", str(OFFICIAL_2027))
+    assert_one_line_error(again, "--replace")
+    assert "0 天与现有官方安排不同" in again.stderr
+    replaced = cw("calendar", "import", str(OFFICIAL_2027), "--replace", "--json")
+    assert replaced.returncode == 0
+    assert json.loads(replaced.stdout) == {"recomputed": 0, "moved": []}
+    # Replacing chinese-calendar's own year lists the days whose status would change first.
+    (tmp_path / "2026.yaml").write_text(SCHEDULE_2026_WITHOUT_10_OCTOBER, "utf-8")
+    refused = cw("calendar", "import", str(tmp_path / "2026.yaml"))
+    assert_one_line_error(refused, "chinese-calendar", "--replace")
+    assert "2026-10-10: 工作日 working day → 休息日 day off" in " ".join(refused.stderr.split())
+    db.dispose()

@@ -12,7 +12,7 @@ from chainwarden.errors import ChainwardenError
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, FilingState
 from chainwarden.registry.numbers import parse_filing_number
-from chainwarden.workdays import WorkingCalendar, YearNotCovered
+from chainwarden.workdays import WorkingCalendar
 
 from support.world import at, make_world, new_filing
 
@@ -207,40 +207,50 @@ def test_change_that_changes_nothing_is_refused(db, world):
     assert err.value.code == "nothing_changed"
 
 
-def test_cancellation_needs_thirty_working_days_notice(db, world):
-    # Notified Mon 2026-02-02; 30 working days (with Feb 14 and Feb 28 worked) end Fri 2026-03-20.
-    filing_id = _filed(db, world)
-    with db.session() as s, pytest.raises(ChainwardenError) as err:
-        filings.cancel(
-            s,
-            world.bj_provider,
-            CAL,
-            filing_id,
-            termination_date=date(2026, 3, 19),
-            arrangements="数据迁移",
-            now=at("2026-02-02"),
-        )
-    assert err.value.code == "termination_too_soon"
-    assert "2026-03-20" in err.value.en and "2026-03-20" in err.value.zh
+def _cancel(db, world, filing_id, ends):
     with db.session() as s:
-        cancelled = filings.cancel(
+        return filings.cancel(
             s,
             world.bj_provider,
             CAL,
             filing_id,
-            termination_date=date(2026, 3, 20),
+            termination_date=date.fromisoformat(ends),
             arrangements="数据迁移",
             now=at("2026-02-02"),
         )
-        assert cancelled.state == FilingState.CANCELLED
-        assert cancelled.termination_date == date(2026, 3, 20)
 
 
-def test_deadline_in_an_uncovered_year_names_the_year_and_the_fix(db, world):
-    with db.session() as s, pytest.raises(YearNotCovered) as err:
-        new_filing(s, world, CAL, started="2026-12-28")
-    assert "2027" in err.value.en and "chainwarden calendar import" in err.value.en
-    assert "2027" in err.value.zh
+def test_cancellation_with_thirty_working_days_notice_is_on_time(db, world):
+    # Notified Mon 2026-02-02; 30 working days (with Feb 14 and Feb 28 worked) end Fri 2026-03-20.
+    cancelled = _cancel(db, world, _filed(db, world), "2026-03-20")
+    assert cancelled.state == FilingState.CANCELLED
+    assert cancelled.termination_date == date(2026, 3, 20)
+    assert cancelled.termination_earliest == date(2026, 3, 20)
+    assert cancelled.termination_notice_late is False
+
+
+def test_late_cancellation_notice_is_accepted_flagged_and_listed_for_the_regulator(db, world):
+    # Art. 11(3) is the provider's duty: shorter notice is not refused but flagged.
+    filing_id = _filed(db, world)
+    cancelled = _cancel(db, world, filing_id, "2026-03-19")
+    assert cancelled.state == FilingState.CANCELLED
+    assert cancelled.termination_notice_late is True
+    assert cancelled.termination_earliest == date(2026, 3, 20)
+    assert cancelled.cancellation_notified_on == date(2026, 2, 2)
+    with db.session() as s:
+        assert [f.id for f in filings.late_cancellations(s, world.bj_regulator)] == [filing_id]
+        assert filings.late_cancellations(s, world.sh_regulator) == []
+
+
+def test_a_deadline_in_a_year_without_official_data_is_provisional(db, world):
+    # Started Mon 2026-12-28: 10 wd are 29–31 Dec, 4–8 Jan and 11–12 Jan 2027 (1 Jan is 元旦).
+    with db.session() as s:
+        filing_id = new_filing(s, world, CAL, started="2026-12-28")
+        filing = s.get(Filing, filing_id)
+        assert filing.filing_due == date(2027, 1, 12)
+        assert filing.provisional is True
+        on_time = new_filing(s, world, CAL, name="早", started="2026-11-02")
+        assert s.get(Filing, on_time).provisional is False
 
 
 def test_every_change_is_recorded_with_who_and_why(db, world):

@@ -282,7 +282,7 @@ def test_regulator_returns_with_a_reason_and_the_provider_sees_it(client, seeded
     assert "退回补正" in page and "缺少证明" in page
 
 
-def test_cancellation_too_soon_names_the_earliest_date(client, seeded):
+def test_cancellation_too_soon_is_accepted_and_names_the_earliest_date(client, seeded):
     filing = seeded.ids["bj_filed"]
     token = signed_in_as(client, "bj-admin")
     response = post(
@@ -292,7 +292,9 @@ def test_cancellation_too_soon_names_the_earliest_date(client, seeded):
         termination_date="2026-04-10",
         arrangements="迁移",
     )
-    assert response.status_code == 422 and "最早可于 2026-05-" in response.text
+    assert response.status_code == 303
+    page = client.get(f"/console/filings/{filing}?lang=zh").text
+    assert "逾期告知（第十一条第三款）" in page and "2026-05-18" in page
 
 
 def test_change_of_a_filed_service(client, seeded):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -69,38 +70,52 @@ def test_zero_working_days_is_refused():
         CAL.add_working_days(date(2026, 3, 2), 0)
 
 
-def test_year_without_data_raises_a_clear_error():
+def test_a_year_beyond_any_rule_raises_a_clear_error():
     with pytest.raises(YearNotCovered) as err:
-        CAL.is_workday(date(2027, 1, 4))
-    assert err.value.year == 2027
-    assert "2027" in err.value.en and "chainwarden calendar import" in err.value.en
-    assert "2027" in err.value.zh
+        CAL.is_workday(date(2100, 1, 4))
+    assert err.value.year == 2100
+    assert "2100" in err.value.en and "2100" in err.value.zh
 
 
-def test_deadline_reaching_an_uncovered_year_fails_instead_of_guessing_weekdays():
-    with pytest.raises(YearNotCovered):
-        CAL.add_working_days(date(2026, 12, 28), 10)
+def test_a_deadline_reaching_a_year_without_official_data_is_counted_provisionally():
+    # 2026-12-28 (Mon) + 10 wd: 29–31 Dec (3), 1 Jan off (元旦), 4–8 Jan (5), 11 and 12 Jan.
+    due = CAL.add_working_days(date(2026, 12, 28), 10)
+    assert due == date(2027, 1, 12)
+    assert CAL.depends_on_provisional(date(2026, 12, 28), due)
+    assert not CAL.depends_on_provisional(date(2026, 11, 2), date(2026, 11, 30))
+    assert CAL.is_provisional(2027) and not CAL.is_provisional(2026)
 
 
-SCHEDULE_2027 = """
-year: 2027
-holidays:
-  - {date: "2027-01-01", name: "元旦"}
-  - {from: "2027-02-06", to: "2027-02-12", name: "春节"}
-workdays:
-  - {date: "2027-02-14", name: "春节调休"}
-"""
+def test_the_provisional_year_keeps_weekends_and_the_statutory_holidays():
+    # Spring Festival 2027: 除夕 Fri 5 Feb to 初三 Mon 8 Feb; Sat 6 and Sun 7 made up on 9, 10 Feb
+    # (Art. 6); then Thu 11 Feb is a working day again. Weekdays alone would say Mon 8 Feb.
+    assert [CAL.is_workday(date(2027, 2, d)) for d in range(4, 12)] == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert CAL.is_workday(date(2027, 10, 9)) is False  # a Saturday: no 调休 is guessed
 
 
-def test_an_imported_year_makes_it_countable():
-    cal = WorkingCalendar([parse_schedule(SCHEDULE_2027, "2027.yaml")])
+OFFICIAL_2027 = (Path(__file__).parent / "data" / "official-2027.yaml").read_text("utf-8")
+
+
+def test_an_imported_year_makes_it_official():
+    cal = WorkingCalendar([parse_schedule(OFFICIAL_2027, "2027.yaml")])
+    assert not cal.is_provisional(2027)
     assert cal.is_workday(date(2027, 1, 1)) is False
-    assert cal.is_workday(date(2027, 2, 8)) is False  # Monday inside the holiday
-    assert cal.is_workday(date(2027, 2, 14)) is True  # Sunday make-up day
+    assert cal.is_workday(date(2027, 2, 11)) is False  # Thursday inside the holiday
+    assert cal.is_workday(date(2027, 2, 20)) is True  # Saturday make-up day
     assert cal.is_workday(date(2027, 2, 13)) is False  # plain Saturday
-    assert cal.add_working_days(date(2027, 2, 5), 1) == date(2027, 2, 14)
+    assert cal.add_working_days(date(2027, 2, 4), 1) == date(2027, 2, 15)
     # A deadline spanning the year boundary uses both sources.
     assert cal.add_working_days(date(2026, 12, 30), 2) == date(2027, 1, 4)
+    assert not cal.depends_on_provisional(date(2026, 12, 30), date(2027, 1, 4))
 
 
 def test_an_imported_year_overrides_the_library():
@@ -125,6 +140,16 @@ def test_an_imported_year_overrides_the_library():
         ("- 1\n- 2", "top level must be a mapping"),
         ("year: 2027\nholidays: 5", "must be a list"),
         ("year: 2027\nworkdays: [7]", "workdays[0]"),
+        ("year: 2024\nholidays: [{date: '2024-01-01'}, {date: '2024-01-01'}]", "listed twice"),
+        (
+            "year: 2024\nholidays: [{from: '2024-02-10', to: '2024-02-17'}, {date: '2024-02-12'}]",
+            "2024-02-12 is listed twice",
+        ),
+        (
+            OFFICIAL_2027.replace('"2027-02-05"', '"2027-02-06"'),
+            "除夕 Spring Festival Eve 2027-02-05",
+        ),
+        (OFFICIAL_2027.replace('  - {date: "2027-09-15", name: "中秋节"}\n', ""), "中秋节"),
     ],
 )
 def test_malformed_schedules_are_rejected_with_the_place(text, fragment):
@@ -135,8 +160,8 @@ def test_malformed_schedules_are_rejected_with_the_place(text, fragment):
 
 
 def test_json_is_accepted():
-    schedule = parse_schedule('{"year": 2027, "holidays": [{"date": "2027-01-01"}]}', "x.json")
-    assert schedule.holidays == {date(2027, 1, 1): ""}
+    schedule = parse_schedule('{"year": 2024, "holidays": [{"date": "2024-01-01"}]}', "x.json")
+    assert schedule.holidays == {date(2024, 1, 1): ""}
 
 
 @given(st.text(max_size=200))

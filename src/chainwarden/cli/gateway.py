@@ -14,6 +14,7 @@ from chainwarden.errors import ChainwardenError
 from chainwarden.gateway import complaints, review
 from chainwarden.registry.deadlines import local_date
 from chainwarden.store.base import utcnow
+from chainwarden.workdays.provisional import marked
 
 app = typer.Typer(help="Publish path / 发布网关：审核队列、升级、投诉", no_args_is_help=True)
 
@@ -121,6 +122,7 @@ def list_complaints(
                 "state": c.state,
                 "received": c.created_at.isoformat(),
                 "due": c.due.isoformat(),
+                "provisional": c.provisional,
                 "body": c.body,
             }
             for c in found
@@ -131,6 +133,7 @@ def list_complaints(
         return
     table = Table("complaint", "state", "received (UTC)", "due", "complaint")
     for row in rows:
-        table.add_row(row["id"][:8], row["state"], row["received"][:16], row["due"], row["body"])
+        due = marked(date.fromisoformat(row["due"]), row["provisional"])
+        table.add_row(row["id"][:8], row["state"], row["received"][:16], due, row["body"])
     out_console.print(table)
     out_console.print(f"{len(rows)} complaints / 条投诉")

@@ -16,6 +16,7 @@ from chainwarden.registry.deadlines import local_date
 from chainwarden.registry.models import Filing, FilingState
 from chainwarden.registry.numbers import parse_filing_number
 from chainwarden.store.base import utcnow
+from chainwarden.workdays.provisional import marked
 
 app = typer.Typer(help="Filing registry / 备案管理", no_args_is_help=True)
 
@@ -110,6 +111,7 @@ def _row(f: Filing) -> dict[str, object]:
         "late": f.late,
         "submitted_at": f.submitted_at,
         "review_due": f.review_due,
+        "provisional": f.provisional,
     }
 
 
@@ -126,7 +128,7 @@ def _show(rows: list[dict[str, object]], json_: bool) -> None:
             str(r["province"]),
             str(r["state"]),
             str(r["number"] or ""),
-            str(r["review_due"] or ""),
+            marked(r["review_due"], bool(r["provisional"])),  # type: ignore[arg-type]
             "是 yes" if r["late"] else "",
         )
     out_console.print(table)

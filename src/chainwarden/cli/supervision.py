@@ -18,6 +18,7 @@ from chainwarden.registry.regions import province
 from chainwarden.store.base import utcnow
 from chainwarden.supervision import assessments, cases, dashboard, penalties, reports
 from chainwarden.supervision.common import local_date
+from chainwarden.workdays.provisional import MARK
 
 app = typer.Typer(help="Supervision / 监管：安全评估、检查、整改、处罚", no_args_is_help=True)
 report_app = typer.Typer(help="Regulator reports / 监管报告", no_args_is_help=True)
@@ -105,6 +106,7 @@ def overdue(on: str = ON, province_code: str = PROVINCE, json_: bool = JSON) -> 
                 "province": o.province_code,
                 "article": o.article,
                 "due": o.due.isoformat(),
+                "provisional": o.provisional,
                 "what": o.requirement,
             }
             for o in cases.overdue_orders(session, actor, today)
@@ -116,6 +118,7 @@ def overdue(on: str = ON, province_code: str = PROVINCE, json_: bool = JSON) -> 
                 "province": a.province_code,
                 "article": "9",
                 "due": str(a.review_due),
+                "provisional": a.provisional,
                 "what": a.title,
             }
             for a in assessments.overdue_reviews(session, actor, today)
@@ -129,7 +132,8 @@ def overdue(on: str = ON, province_code: str = PROVINCE, json_: bool = JSON) -> 
         return
     table = Table("类型 Kind", "省", "条 Art.", "期限 Due", "事项 What")
     for r in rows:
-        table.add_row(r["kind"], r["province"], r["article"], r["due"], r["what"])
+        due = r["due"] + (MARK if r["provisional"] else "")
+        table.add_row(r["kind"], r["province"], r["article"], due, r["what"])
     out_console.print(table)
 
 

@@ -92,6 +92,8 @@ def file_complaint(
             kind="too_many_requests",
         )
     provider = session.get_one(Provider, service.provider_id)
+    filed_on = now.astimezone(LOCAL_TZ).date()
+    due = calendar.add_working_days(filed_on, DEADLINE_WORKING_DAYS)
     complaint = Complaint(
         service_id=service.id,
         provider_id=provider.id,
@@ -102,7 +104,8 @@ def file_complaint(
         source_hash=hashed,
         state=str(ComplaintState.OPEN),
         created_at=now,
-        due=calendar.add_working_days(now.astimezone(LOCAL_TZ).date(), DEADLINE_WORKING_DAYS),
+        due=due,
+        provisional=calendar.depends_on_provisional(filed_on, due),
     )
     session.add(complaint)
     session.flush()

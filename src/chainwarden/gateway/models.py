@@ -106,6 +106,9 @@ class Complaint(Base):
     state: Mapped[str] = mapped_column(String(16), default=ComplaintState.OPEN)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     due: Mapped[date]
+    # The deadline was counted with a provisional year (no official schedule yet); it is
+    # recomputed when the official schedule arrives.
+    provisional: Mapped[bool] = mapped_column(default=False, index=True)
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[str | None] = mapped_column(String(200))
     resolution: Mapped[str | None] = mapped_column(Text)

@@ -77,13 +77,16 @@ def open_service(
     session: Session, actor: Actor, calendar: WorkingCalendar, provider_id: str, info: ServiceInfo
 ) -> Service:
     """Register a service and its draft filing, with the Art. 11 / Art. 23 filing deadline."""
-    return create_service(
+    service = create_service(
         session,
         actor,
         provider_id,
         info,
         filing_due=deadlines.filing_due(calendar, info.started_on),
     )
+    filing = session.scalars(select(Filing).where(Filing.service_id == service.id)).one()
+    filing.provisional = deadlines.filing_provisional(calendar, filing)
+    return service
 
 
 def get_filing(session: Session, actor: Actor, filing_id: str) -> Filing:
@@ -126,6 +129,7 @@ def edit_draft(
     diff = apply_service_values(filing.service, values)
     if "started_on" in diff:
         filing.filing_due = deadlines.filing_due(calendar, filing.service.started_on)
+        filing.provisional = deadlines.filing_provisional(calendar, filing)
     _audit(session, actor, "filing.edit", filing, details={"fields": diff})
     return filing
 
@@ -149,6 +153,7 @@ def submit(
     filing.review_due = deadlines.review_due(calendar, today)
     filing.state = FilingState.SUBMITTED
     filing.decision_reason = None
+    filing.provisional = deadlines.filing_provisional(calendar, filing)
     _audit(
         session,
         actor,
@@ -159,6 +164,7 @@ def submit(
             "late": filing.late,
             "filing_due": filing.filing_due.isoformat(),
             "review_due": filing.review_due.isoformat(),
+            "provisional": filing.provisional,
         },
     )
     return filing
@@ -283,6 +289,7 @@ def submit_change(
         fields=diff,
         reason=reason,
         submitted_by=actor.name,
+        provisional=calendar.depends_on_provisional(change_date, due),
     )
     session.add(change)
     session.flush()
@@ -308,7 +315,9 @@ def cancel(
     arrangements: str,
     now: datetime | None = None,
 ) -> Filing:
-    """Cancel a filing because the service ends; needs 30 wd notice (Art. 11)."""
+    """Cancel a filing because the service ends. Art. 11(3) asks for 30 wd notice: that is the
+    provider's duty, not a reason to refuse, so a shorter notice is accepted and flagged late with
+    the earliest compliant date, for the regulator to see."""
     filing = _provider_action(
         session, actor, filing_id, (FilingState.FILED,), ("注销", "cancelled")
     )
@@ -320,19 +329,15 @@ def cancel(
             field="arrangements",
         )
     now = now or utcnow()
-    earliest = deadlines.earliest_termination(calendar, deadlines.local_date(now))
-    if termination_date < earliest:
-        raise RegistryError(
-            "termination_too_soon",
-            f"终止服务须提前30个工作日告知：最早可于 {earliest.isoformat()} 终止",
-            f"Termination needs 30 working days' notice: the earliest allowed date is "
-            f"{earliest.isoformat()}",
-            field="termination_date",
-            earliest=earliest.isoformat(),
-        )
+    today = deadlines.local_date(now)
+    earliest = deadlines.earliest_termination(calendar, today)
     filing.state = FilingState.CANCELLED
     filing.termination_date = termination_date
     filing.cancellation_arrangements = arrangements.strip()
+    filing.cancellation_notified_on = today
+    filing.termination_earliest = earliest
+    filing.termination_notice_late = termination_date < earliest
+    filing.provisional = deadlines.filing_provisional(calendar, filing)
     _audit(
         session,
         actor,
@@ -340,7 +345,12 @@ def cancel(
         filing,
         reason=arrangements.strip(),
         at=now,
-        details={"termination_date": termination_date.isoformat()},
+        details={
+            "termination_date": termination_date.isoformat(),
+            "termination_earliest": earliest.isoformat(),
+            "notice_late": filing.termination_notice_late,
+            "provisional": filing.provisional,
+        },
     )
     return filing
 
@@ -375,5 +385,16 @@ def overdue_reviews(session: Session, actor: Actor, today: date) -> list[Filing]
         select(Filing)
         .where(Filing.state == FilingState.SUBMITTED, Filing.review_due < today)
         .order_by(Filing.review_due)
+    )
+    return list(session.scalars(scoped(query, actor)))
+
+
+def late_cancellations(session: Session, actor: Actor) -> list[Filing]:
+    """Cancellations notified less than 30 working days ahead (Art. 11(3)), for the regulator."""
+    actor.require(Role.REGULATOR, Role.ADMIN)
+    query = (
+        select(Filing)
+        .where(Filing.state == FilingState.CANCELLED, Filing.termination_notice_late.is_(True))
+        .order_by(Filing.termination_date)
     )
     return list(session.scalars(scoped(query, actor)))

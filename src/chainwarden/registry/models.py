@@ -114,6 +114,14 @@ class Filing(Base):
     # Art. 11: termination announced at least 30 working days ahead.
     termination_date: Mapped[date | None]
     cancellation_arrangements: Mapped[str | None] = mapped_column(Text)
+    # The day the cancellation was notified, the earliest termination date 30 wd later, and
+    # whether the notice came late (Art. 11(3) is a duty: late notice is accepted and flagged).
+    cancellation_notified_on: Mapped[date | None]
+    termination_earliest: Mapped[date | None]
+    termination_notice_late: Mapped[bool] = mapped_column(default=False)
+    # A deadline above was counted with a provisional year (no official schedule yet); it is
+    # recomputed when the official schedule arrives.
+    provisional: Mapped[bool] = mapped_column(default=False, index=True)
 
     service: Mapped[Service] = relationship(back_populates="filing")
     changes: Mapped[list[FilingChange]] = relationship(
@@ -136,6 +144,8 @@ class FilingChange(Base):
     fields: Mapped[dict[str, Any]] = mapped_column(JSON)
     reason: Mapped[str] = mapped_column(Text)
     submitted_by: Mapped[str] = mapped_column(String(200))
+    # ``due`` was counted with a provisional year.
+    provisional: Mapped[bool] = mapped_column(default=False, index=True)
 
     filing: Mapped[Filing] = relationship(back_populates="changes")
 

@@ -172,6 +172,7 @@ def submit(
     actor.require_provider_admin_of(service.provider_id)
     now = now or utcnow()
     today = local_date(now)
+    review_due = due_after(calendar, today, ASSESSMENT_REVIEW_DAYS)
     assessment = Assessment(
         provider_id=service.provider_id,
         province_code=service.provider.province_code,
@@ -179,7 +180,8 @@ def submit(
         state=AssessmentState.SUBMITTED,
         submitted_by=actor.name,
         submitted_at=now,
-        review_due=due_after(calendar, today, ASSESSMENT_REVIEW_DAYS),
+        review_due=review_due,
+        provisional=calendar.depends_on_provisional(today, review_due),
         **_values(info, today),
     )
     session.add(assessment)
@@ -244,6 +246,7 @@ def resubmit(
     a.state = AssessmentState.SUBMITTED
     a.submitted_at = now
     a.review_due = due_after(calendar, today, ASSESSMENT_REVIEW_DAYS)
+    a.provisional = calendar.depends_on_provisional(today, a.review_due)
     a.decided_at = None
     a.decided_by = None
     _audit(

@@ -236,6 +236,7 @@ def order_rectification(
         suspends_service=penalties.Measure.SUSPENSION in rule.rule.base,
         state=OrderState.OPEN,
     )
+    order.provisional = calendar.depends_on_provisional(today, order.due)
     session.add(order)
     session.flush()
     if order.suspends_service:

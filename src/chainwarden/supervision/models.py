@@ -55,6 +55,9 @@ class Assessment(Base):
     submitted_by: Mapped[str] = mapped_column(String(200))
     submitted_at: Mapped[datetime]
     review_due: Mapped[date | None]
+    # The deadline was counted with a provisional year (no official schedule yet); it is
+    # recomputed when the official schedule arrives.
+    provisional: Mapped[bool] = mapped_column(default=False, index=True)
     decided_at: Mapped[datetime | None]
     decided_by: Mapped[str | None] = mapped_column(String(200))
     decision_reason: Mapped[str | None] = mapped_column(Text)
@@ -118,6 +121,9 @@ class RectificationOrder(Base):
     ordered_by: Mapped[str] = mapped_column(String(200))
     ordered_at: Mapped[datetime]
     due: Mapped[date] = mapped_column(index=True)
+    # The deadline was counted with a provisional year (no official schedule yet); it is
+    # recomputed when the official schedule arrives.
+    provisional: Mapped[bool] = mapped_column(default=False, index=True)
     # Arts. 19, 21: "改正前应当暂停相关业务"; Art. 22 orders correction without suspension.
     suspends_service: Mapped[bool]
     state: Mapped[str] = mapped_column(String(16), default=OrderState.OPEN, index=True)

@@ -22,6 +22,7 @@ from chainwarden.supervision.assessments import DUTIES, KINDS, STATE_NAMES
 from chainwarden.supervision.common import local_date
 from chainwarden.supervision.dashboard import CATEGORIES, CATEGORY_NAMES, dashboard
 from chainwarden.supervision.models import Assessment, AssessmentState
+from chainwarden.workdays.provisional import marked
 
 FONT_ENV = "CHAINWARDEN_CJK_FONT"
 
@@ -118,7 +119,7 @@ def assessment_pdf(session: Session, a: Assessment, generated: datetime | None =
     pdf.set_font("cjk", size=12)
     decision = [f"审核结论 Decision: {ctx['state_zh']} / {a.state}"]
     if a.review_due:
-        decision.append(f"审核期限 Review due: {a.review_due.isoformat()}")
+        decision.append(f"审核期限 Review due: {marked(a.review_due, a.provisional)}")
     if a.decided_by:
         decision.append(f"审核人 Decided by: {a.decided_by} · {ctx['decided_on']}")
     if a.decision_reason:

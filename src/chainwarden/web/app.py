@@ -21,6 +21,7 @@ from chainwarden.store.base import utcnow
 from chainwarden.web import pages, problems
 from chainwarden.web.api import router as api_router
 from chainwarden.web.api.gateway import close_publisher, given_screener
+from chainwarden.workdays import recompute
 
 STATIC = Path(__file__).parent / "static"
 
@@ -46,6 +47,8 @@ def create_app(
     if upgrade:
         db.upgrade()
         check_installation_keyring(db)  # refuses a key file that is not this database's
+        # Deadlines counted provisionally for a year that a newer chinese-calendar now covers.
+        recompute.refresh(db, clock())
     app = FastAPI(
         lifespan=_lifespan,
         title="chainwarden",

@@ -146,6 +146,8 @@ class FilingChangeOut(Out):
     fields: dict[str, Any]
     reason: str
     submitted_by: str
+    # ``due`` was counted with a provisional year (no official holiday schedule yet).
+    provisional: bool
 
 
 class FilingOut(Out):
@@ -166,6 +168,12 @@ class FilingOut(Out):
     filed_on: date | None
     termination_date: date | None
     cancellation_arrangements: str | None
+    # Art. 11(3): the earliest date 30 working days after the cancellation was notified, and
+    # whether the termination date chosen comes before it.
+    termination_earliest: date | None
+    termination_notice_late: bool
+    # A deadline of this filing was counted with a provisional year (no official schedule yet).
+    provisional: bool
     changes: list[FilingChangeOut]
 
 

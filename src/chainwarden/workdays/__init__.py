@@ -1,5 +1,6 @@
 """Chinese working days (工作日) for every statutory deadline."""
 
+from chainwarden.workdays import provisional
 from chainwarden.workdays.calendar import (
     CalendarError,
     WorkingCalendar,
@@ -8,4 +9,11 @@ from chainwarden.workdays.calendar import (
 )
 from chainwarden.workdays.schedule import parse_schedule
 
-__all__ = ["CalendarError", "WorkingCalendar", "YearNotCovered", "YearSchedule", "parse_schedule"]
+__all__ = [
+    "CalendarError",
+    "WorkingCalendar",
+    "YearNotCovered",
+    "YearSchedule",
+    "parse_schedule",
+    "provisional",
+]

@@ -4,10 +4,14 @@
 year: 2027
 holidays:
   - {date: "2027-01-01", name: "元旦 New Year's Day"}
-  - {from: "2027-02-06", to: "2027-02-12", name: "春节 Spring Festival"}
+  - {from: "2027-02-05", to: "2027-02-12", name: "春节 Spring Festival"}
 workdays:
   - {date: "2027-02-14", name: "春节调休"}
 ```
+
+A schedule is refused, naming the problem, when a day lies outside its year, is listed twice, is
+both a holiday and a working day, or when a statutory holiday of that year (全国年节及纪念日放假办法
+Art. 2, from 2025) is missing from ``holidays``.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from chainwarden.workdays import provisional
 from chainwarden.workdays.calendar import CalendarError, YearSchedule
 
 KEYS = {"year", "holidays", "workdays"}
@@ -70,6 +75,12 @@ def _days(entries: Any, section: str, year: int, source: str) -> dict[date, str]
                     f"{where} 的日期 {day} 不在 {year} 年",
                     f"{where}: {day} is not in {year}",
                 )
+            if day in days:
+                raise _bad(
+                    source,
+                    f"{where} 的日期 {day} 重复列出",
+                    f"{where}: {day} is listed twice",
+                )
             days[day] = name
             day += timedelta(days=1)
     return days
@@ -107,4 +118,13 @@ def parse_schedule(text: str, source: str) -> YearSchedule:
             f"{both[0]} 同时被列为假日和工作日",
             f"{both[0]} is listed both as a holiday and as a working day",
         )
+    if provisional.covers(year):
+        missing = [s for s in provisional.statutory_days(year) if s.day not in holidays]
+        if missing:
+            names = "; ".join(f"{s.name} {s.day}" for s in missing)
+            raise _bad(
+                source,
+                f"缺少 {year} 年的法定节假日：{names}",
+                f"statutory holidays of {year} are missing: {names}",
+            )
     return YearSchedule(year, holidays, workdays, source)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role
 from chainwarden.audit import record
-from chainwarden.workdays.calendar import WorkingCalendar, YearSchedule
+from chainwarden.workdays.calendar import CalendarError, WorkingCalendar, YearSchedule
 from chainwarden.workdays.models import CalendarDay, CalendarYear
 
 
@@ -30,9 +30,39 @@ def load_calendar(session: Session) -> WorkingCalendar:
     )
 
 
-def import_schedule(session: Session, schedule: YearSchedule, actor: Actor) -> None:
-    """Store a year's schedule, replacing an earlier import of the same year."""
+def _status(schedule: YearSchedule, day: date) -> str:
+    if schedule.is_workday(day):
+        return "工作日 working day"
+    name = schedule.holidays.get(day)
+    return f"休息日 day off ({name})" if name else "休息日 day off"
+
+
+def differences(old: YearSchedule, new: YearSchedule) -> list[tuple[date, str, str]]:
+    """The days that are a working day in one schedule and a day off in the other."""
+    days = sorted({*old.holidays, *old.workdays, *new.holidays, *new.workdays})
+    return [
+        (d, _status(old, d), _status(new, d))
+        for d in days
+        if old.is_workday(d) != new.is_workday(d)
+    ]
+
+
+def import_schedule(
+    session: Session, schedule: YearSchedule, actor: Actor, *, replace: bool = False
+) -> YearSchedule | None:
+    """Store a year's schedule. A year already covered by official data (chinese-calendar or an
+    earlier import) is replaced only with ``replace``; returns the schedule it replaced."""
     actor.require(Role.ADMIN)
+    calendar = load_calendar(session)
+    previous = calendar.schedule(schedule.year) if calendar.covers(schedule.year) else None
+    if previous is not None and not replace:
+        raise CalendarError(
+            "year_covered",
+            f"{schedule.year} 年已有官方安排（{previous.source}）：确认替换请加 --replace",
+            f"{schedule.year} already has an official schedule ({previous.source}): "
+            f"add --replace to replace it",
+            year=schedule.year,
+        )
     session.execute(delete(CalendarDay).where(CalendarDay.year == schedule.year))
     session.execute(delete(CalendarYear).where(CalendarYear.year == schedule.year))
     session.add(CalendarYear(year=schedule.year, source=schedule.source, imported_by=actor.name))
@@ -51,5 +81,8 @@ def import_schedule(session: Session, schedule: YearSchedule, actor: Actor) -> N
             "source": schedule.source,
             "holidays": len(schedule.holidays),
             "workdays": len(schedule.workdays),
+            "replaced": previous.source if previous else None,
+            "differences": len(differences(previous, schedule)) if previous else None,
         },
     )
+    return previous

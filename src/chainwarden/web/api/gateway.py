@@ -446,6 +446,8 @@ class ComplaintIn(BaseModel):
 class ComplaintReceipt(BaseModel):
     id: str
     due: date
+    # ``due`` was counted with a provisional year (no official holiday schedule yet).
+    provisional: bool
     message: dict[str, str]
 
 
@@ -460,6 +462,7 @@ class ComplaintOut(Out):
     state: str
     created_at: datetime
     due: date
+    provisional: bool
     resolved_at: datetime | None
     resolved_by: str | None
     resolution: str | None
@@ -470,12 +473,15 @@ class ResolutionIn(BaseModel):
 
 
 def receipt(complaint: Complaint) -> ComplaintReceipt:
+    zh, en = ("（暂定）", " (provisional)") if complaint.provisional else ("", "")
     return ComplaintReceipt(
         id=complaint.id,
         due=complaint.due,
+        provisional=complaint.provisional,
         message={
-            "zh": f"已收到投诉，服务提供者应于 {complaint.due.isoformat()} 前处理",
-            "en": f"Complaint received; the provider is to resolve it by {complaint.due.isoformat()}",
+            "zh": f"已收到投诉，服务提供者应于 {complaint.due.isoformat()}{zh} 前处理",
+            "en": f"Complaint received; the provider is to resolve it by "
+            f"{complaint.due.isoformat()}{en}",
         },
     )
 

@@ -91,6 +91,8 @@ class AssessmentOut(Out):
     submitted_by: str
     submitted_at: datetime
     review_due: date | None
+    # ``review_due`` was counted with a provisional year (no official holiday schedule yet).
+    provisional: bool
     decided_at: datetime | None
     decided_by: str | None
     decision_reason: str | None
@@ -135,6 +137,8 @@ class OrderOut(Out):
     ordered_by: str
     ordered_at: datetime
     due: date
+    # ``due`` was counted with a provisional year (no official holiday schedule yet).
+    provisional: bool
     suspends_service: bool
     state: str
     correction_note: str | None

@@ -20,7 +20,9 @@ from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.routing import APIRoute
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+from markupsafe import Markup, escape
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts import service as accounts
@@ -43,6 +45,8 @@ from chainwarden.web.i18n import (
     translations,
 )
 from chainwarden.web.problems import STATUS
+from chainwarden.workdays import WorkingCalendar
+from chainwarden.workdays.store import load_calendar
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 # Anonymous forms (sign-in, later the complaint form) are protected by a double-submit token: the
@@ -88,6 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "filing.refuse": N_("Refused"),
         "filing.change": N_("Change filed"),
         "filing.cancel": N_("Cancellation filed"),
+        "deadline.recompute": N_("Deadline recomputed with the official holiday schedule"),
     },
     "role": {
         "provider_admin": N_("Provider administrator"),
@@ -165,6 +170,32 @@ SignedIn = Annotated[Actor, Depends(signed_in)]
 # --- rendering ------------------------------------------------------------------------------
 
 
+PROVISIONAL_BADGE = N_("provisional")
+PROVISIONAL_NOTE = N_(
+    "Provisional: no official holiday schedule has been published for that year yet, so the date "
+    "is counted with the statutory holidays and their make-up days off (without 调休 swaps); it "
+    "is recomputed when the schedule is loaded."
+)
+
+
+class ProvisionalDays:
+    """Which deadlines a page shows fall in a year counted provisionally; the calendar is read on
+    the first date asked about, and ``shown`` tells the page to explain the badge once."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._calendar: WorkingCalendar | None = None
+        self.shown = False
+
+    def __call__(self, day: date) -> bool:
+        if self._calendar is None:
+            with self._db.session() as session:
+                self._calendar = load_calendar(session)
+        found = self._calendar.is_provisional(day.year)
+        self.shown |= found
+        return found
+
+
 def local_time(value: datetime | date | None) -> str:
     if value is None:
         return ""
@@ -185,6 +216,21 @@ def environment(language: str) -> Environment:
     )
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["local"] = local_time
+    gettext = translations(language).gettext
+
+    @pass_context
+    def deadline(context: Context, value: date | None) -> Markup:
+        """A computed deadline, with the provisional badge when its year has no official
+        schedule yet (the one place pages mark such dates)."""
+        text = escape(local_time(value))
+        provisional: ProvisionalDays | None = context.get("provisional_days")
+        if value is None or provisional is None or not provisional(value):
+            return Markup(text)
+        note = escape(gettext(PROVISIONAL_NOTE))
+        badge = escape(gettext(PROVISIONAL_BADGE))
+        return Markup(f'{text} <span class="tag provisional" title="{note}">{badge}</span>')
+
+    env.filters["deadline"] = deadline
     env.globals.update(labels=LABELS, provinces=PROVINCES, sections=nav.SECTIONS)
     return env
 
@@ -246,6 +292,7 @@ def render(
         "path": request.url.path,
         "pick": pick,
         "today": local_date(request.app.state.clock()),
+        "provisional_days": ProvisionalDays(request.app.state.db),
         "htmx": is_htmx(request),
         "notice": NOTICES.get(request.query_params.get("done", "")),
     }

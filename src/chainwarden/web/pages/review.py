@@ -41,5 +41,11 @@ def review_queue(
             "overdue": overdue,
             "overdue_count": sum(1 for f in queue if f.id in overdue),
             "province": found.code if found else "",
+            # Art. 11(3): cancellations notified less than 30 working days ahead.
+            "late_cancellations": [
+                f
+                for f in rules.late_cancellations(session, actor)
+                if found is None or f.province_code == found.code
+            ],
         },
     )

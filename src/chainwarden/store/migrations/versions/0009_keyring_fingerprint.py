@@ -1,7 +1,7 @@
 """keys: the fingerprint of the keyring the database's data was made with
 
 Revision ID: 0009_keyring_fingerprint
-Revises: 0007_retention_tiles
+Revises: 0008_provisional_deadlines
 Create Date: 2026-12-04 16:00:00.000000
 
 Empty after the upgrade: the first start of a server or a command records the key file's
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_keyring_fingerprint"
-down_revision = "0007_retention_tiles"
+down_revision = "0008_provisional_deadlines"
 branch_labels = None
 depends_on = None
 
