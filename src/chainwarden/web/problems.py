@@ -119,6 +119,10 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    from chainwarden.web.hygiene import InputHygiene
+
+    # Text that no store would take is refused before any route sees it.
+    app.add_middleware(InputHygiene)
     app.add_exception_handler(ChainwardenError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
