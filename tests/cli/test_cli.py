@@ -138,4 +138,4 @@ def test_unreachable_database_is_one_line(cw, tmp_path):
         cwd=tmp_path,
         timeout=120,
     )
-    assert_one_line_error(result, "cannot upgrade")
+    assert_one_line_error(result, "cannot use the database", "Connection refused")

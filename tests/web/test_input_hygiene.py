@@ -177,3 +177,17 @@ def test_a_body_is_refused_exactly_when_a_string_holds_nul_or_a_lone_surrogate(v
     found = json_problem(value)
     bad = any(not clean_text(s) for s in _strings(value))
     assert (found is not None) == bad
+
+
+def test_an_account_for_an_unknown_provider_is_404_and_no_hash_is_logged(api, caplog) -> None:
+    client, tokens, _ids = api
+    body = {
+        "username": "someone",
+        "password": PASSWORD,
+        "role": "provider_admin",
+        "provider_id": "no-such-provider",
+    }
+    response = client.post("/api/v1/accounts", json=body, headers=_as(tokens, "admin"))
+    assert response.status_code == 404, response.text
+    assert response.json()["code"] == "unknown_provider"
+    assert "argon2" not in caplog.text and "argon2" not in response.text

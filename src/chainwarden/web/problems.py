@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from chainwarden.errors import ChainwardenError
@@ -104,12 +104,33 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
 async def _integrity(_request: Request, exc: Exception) -> JSONResponse:
     # Two requests raced for the same unique value (a serial number, a username); nothing was
     # written, and repeating the request resolves it.
-    log.warning("integrity conflict: %s", exc)
+    assert isinstance(exc, DBAPIError)
+    log.warning("integrity conflict: %s", _cause(exc))
     return problem(
         409,
         "concurrent_change",
         "数据刚被其他请求修改，请重试",
         "A concurrent change collided; retry",
+    )
+
+
+def _cause(exc: DBAPIError) -> str:
+    """The driver's own first line: never the statement, never its parameters."""
+    lines = str(exc.orig).strip().splitlines()
+    return f"{type(exc.orig).__name__}: {lines[0] if lines else ''}"
+
+
+async def _database(_request: Request, exc: Exception) -> JSONResponse:
+    # The store refused to work (read-only, unreachable, out of space): nothing was written.
+    assert isinstance(exc, DBAPIError)
+    log.error("database unavailable: %s", _cause(exc))
+    return problem(
+        503,
+        "database_unavailable",
+        "数据库暂不可用（只读、无法连接或空间不足），未做任何更改，请稍后重试",
+        "The database is unavailable (read-only, unreachable or full); nothing was changed, "
+        "retry later",
+        headers={"Retry-After": "30"},
     )
 
 
@@ -127,4 +148,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(OperationalError, _database)
     app.add_exception_handler(Exception, _unexpected)
