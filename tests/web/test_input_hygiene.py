@@ -191,3 +191,24 @@ def test_an_account_for_an_unknown_provider_is_404_and_no_hash_is_logged(api, ca
     assert response.status_code == 404, response.text
     assert response.json()["code"] == "unknown_provider"
     assert "argon2" not in caplog.text and "argon2" not in response.text
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"started_on": "9999-12-31"},
+        {"started_on": "0001-01-01"},
+        {"node_count": 2**40},
+        {"server_addresses": ["192.0.2.1"] * 1000},
+    ],
+)
+def test_free_form_filing_values_out_of_range_are_4xx(api, values: dict[str, object]) -> None:
+    client, tokens, ids = api
+    provider = _as(tokens, "bj_provider")
+    created = client.post(
+        f"/api/v1/providers/{ids['beijing']}/services", json=SERVICE, headers=provider
+    )
+    filing_id = created.json()["id"]
+    edited = client.patch(f"/api/v1/filings/{filing_id}", json=values, headers=provider)
+    assert 400 <= edited.status_code < 500, edited.text
+    assert edited.json()["message"]["zh"]

@@ -80,7 +80,11 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
 async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")}
+        {
+            "location": [str(p) for p in e.get("loc", ())],
+            # pydantic names the Python exception a validator raised; a person needs only why.
+            "message": e.get("msg", "").removeprefix("Value error, "),
+        }
         for e in exc.errors()
     ]
     where = "; ".join(f"{'.'.join(e['location'])}: {e['message']}" for e in errors[:5])

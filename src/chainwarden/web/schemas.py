@@ -9,16 +9,11 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from chainwarden.accounts.access import Role
+from chainwarden.bounds import FIRST_DAY, LAST_DAY, MAX_COUNT
 
 # --- bounds shared by every body and parameter (stated in the OpenAPI document) ---
 
-# Days and times a person may give: wide enough for any real act, narrow enough that adding
-# working days or years to them never leaves the calendar.
-FIRST_DAY = date(2000, 1, 1)
-LAST_DAY = date(2100, 12, 31)
 _RANGE = f"{FIRST_DAY.isoformat()} … {LAST_DAY.isoformat()}"
-# A count or a size stored in an INTEGER column (32 bits on PostgreSQL).
-MAX_COUNT = 2**31 - 1
 # How far a listing may be paged.
 MAX_OFFSET = 100_000
 
