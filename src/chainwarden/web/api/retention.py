@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from chainwarden.bounds import MAX_COUNT
 from chainwarden.retention import policy, service
 from chainwarden.retention.bundle import public_key_pem
 from chainwarden.retention.export import ExportQuery, export_bundle
@@ -16,7 +17,7 @@ from chainwarden.retention.heads import SignedTreeHead
 from chainwarden.retention.log import EntryType
 from chainwarden.retention.models import HoldScope, LegalHold
 from chainwarden.web.deps import Clock, CurrentActor, Tx
-from chainwarden.web.schemas import MAX_COUNT, Moment
+from chainwarden.web.schemas import Moment
 
 router = APIRouter(prefix="/retention", tags=["retention"])
 
