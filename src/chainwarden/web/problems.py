@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from chainwarden.errors import ChainwardenError
@@ -138,6 +138,18 @@ async def _database(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    # The last guard behind the declared bounds: a number or a day the store or the calendar
+    # cannot hold is the sender's input, not a fault of the server. Nothing was written.
+    log.warning("value out of range: %s", _cause(exc) if isinstance(exc, DBAPIError) else exc)
+    return problem(
+        422,
+        "out_of_range",
+        "数值或日期超出可存储的范围，未做任何更改",
+        "A number or a date is out of the range that can be stored; nothing was changed",
+    )
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "internal", "服务器内部错误，已记录", "Internal error; it has been logged")
@@ -153,4 +165,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _integrity)
     app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected)
