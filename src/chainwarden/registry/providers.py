@@ -254,11 +254,18 @@ def checked_service_values(values: dict[str, Any]) -> dict[str, Any]:
         checked["form"] = _enum(checked["form"], ServiceForm, "form")
     if "chain_type" in checked:
         checked["chain_type"] = _enum(checked["chain_type"], ChainType, "chain_type")
-    if "node_count" in checked and not 1 <= checked["node_count"] <= MAX_NODES:
+    if "node_count" in checked and checked["node_count"] < 1:
         raise RegistryError(
             "invalid_node_count",
-            f"节点数量应在1到{MAX_NODES}之间",
-            f"node_count must be between 1 and {MAX_NODES}",
+            "节点数量至少为1",
+            "node_count must be at least 1",
+            field="node_count",
+        )
+    if "node_count" in checked and checked["node_count"] > MAX_NODES:
+        raise RegistryError(
+            "invalid_node_count",
+            f"节点数量最多为{MAX_NODES}",
+            f"node_count may be at most {MAX_NODES}",
             field="node_count",
         )
     if "started_on" in checked and not day_in_range(checked["started_on"]):

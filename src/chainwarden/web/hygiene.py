@@ -146,8 +146,10 @@ class InputHygiene:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        if media == b"application/x-www-form-urlencoded" or media == b"multipart/form-data":
+        if media == b"application/x-www-form-urlencoded":
             fault = _refusal("form") if b"\x00" in unquote_to_bytes(body) else None
+        elif media == b"multipart/form-data":
+            fault = _refusal("form") if b"\x00" in body else None
         else:
             fault = _json_fault(body)
         if fault is not None:
