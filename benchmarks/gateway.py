@@ -1,6 +1,7 @@
 """Posts per second through the whole publish path over HTTP, on SQLite, with a running server.
 
     python benchmarks/gateway.py [--posts 5000] [--seconds 30] [--concurrency 16] [--users 200]
+                                 [--odd 0.01]
 
 Seeds a fresh SQLite database (one provider, one service, an agreement, verified users who
 accepted it), starts uvicorn on 127.0.0.1 (one worker) in its own process, and drives it from a
@@ -12,6 +13,10 @@ commitment, the retention log append and the commit. About one text in ten is gr
 review), the rest pass. The baseline, measured in the same run against the same server, is a
 request refused at the first step (no token): HTTP, routing and the body read, no screening and
 no transaction.
+
+With ``--odd F``, one more run at ``--concurrency`` where a fraction F of the posts carry a lone
+surrogate (``\\ud800`` in the JSON): each is refused alone (422), and the lawful posts around it
+should keep their pace.
 
 Prints p50 / p99 latency and requests/s for both with one connection and with
 ``--concurrency`` connections, the ratios, and the row counts after the run.
@@ -144,7 +149,10 @@ class Connection:
 
 
 def post_request(host: str, path: str, text: str, token: str | None) -> bytes:
-    body = json.dumps({"text": text}, ensure_ascii=False).encode()
+    try:
+        body = json.dumps({"text": text}, ensure_ascii=False).encode()
+    except UnicodeEncodeError:  # a lone surrogate: sent as the escape a JSON client writes
+        body = json.dumps({"text": text}).encode()
     lines = [
         f"POST {path} HTTP/1.1",
         f"Host: {host}",
@@ -164,6 +172,7 @@ async def drive(
     seconds: float,
     concurrency: int,
     mode: str,
+    odd: float = 0.0,
 ) -> dict[str, Any]:
     """Send up to ``posts`` requests over ``concurrency`` connections for at most ``seconds``.
 
@@ -176,7 +185,10 @@ async def drive(
     for n in range(posts):
         pool = GRAY if rng.random() < 0.1 else ALLOWED
         token = rng.choice(tokens) if mode == "publish" else None
-        raws.append(post_request(host, path, f"{rng.choice(pool)} #{n}", token))
+        text = f"{rng.choice(pool)} #{n}"
+        if odd and rng.random() < odd:
+            text += " \ud800"
+        raws.append(post_request(host, path, text, token))
     latencies: list[float] = []
     statuses: dict[int, int] = {}
     sent = 0
@@ -231,6 +243,7 @@ def load_child(args: argparse.Namespace) -> None:
             args.seconds,
             args.concurrency,
             args.mode,
+            args.odd,
         )
     )
     print(json.dumps(result))
@@ -245,6 +258,7 @@ def measure(
     seconds: float,
     concurrency: int,
     mode: str,
+    odd: float = 0.0,
 ) -> dict[str, Any]:
     """One run of the load generator in its own process."""
     command = [
@@ -265,6 +279,8 @@ def measure(
         str(concurrency),
         "--mode",
         mode,
+        "--odd",
+        str(odd),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 120)
     if done.returncode != 0:
@@ -279,6 +295,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--odd", type=float, default=0.0, help="fraction of lone-surrogate posts")
     parser.add_argument("--load-child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--mode", default="publish", help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
@@ -331,7 +348,7 @@ def main() -> None:
             else:
                 raise SystemExit("server did not start")
 
-            def run(name: str, mode: str, concurrency: int, posts: int) -> None:
+            def run(name: str, mode: str, concurrency: int, posts: int, odd: float = 0.0) -> None:
                 result = measure(
                     port,
                     service_id,
@@ -340,6 +357,7 @@ def main() -> None:
                     seconds=args.seconds,
                     concurrency=concurrency,
                     mode=mode,
+                    odd=odd,
                 )
                 runs.append((name, result))
 
@@ -352,6 +370,14 @@ def main() -> None:
             run("publish path, c=1", "publish", 1, args.posts)
             run(f"baseline (refused, no token), c={c}", "refused", c, args.posts)
             run(f"publish path, c={c}", "publish", c, args.posts)
+            if args.odd:
+                run(
+                    f"publish, {args.odd:.0%} lone surrogates, c={c}",
+                    "publish",
+                    c,
+                    args.posts,
+                    args.odd,
+                )
         finally:
             server.terminate()
             server.wait(timeout=30)
@@ -379,6 +405,13 @@ def main() -> None:
         print(
             f"publish path / baseline throughput at c={concurrency}: "
             f"{full['per_second'] / base['per_second']:.2f}"
+        )
+    if args.odd:
+        odd = results[f"publish, {args.odd:.0%} lone surrogates, c={args.concurrency}"]
+        clean = results[f"publish path, c={args.concurrency}"]
+        print(
+            f"with {args.odd:.0%} lone surrogates / without, at c={args.concurrency}: "
+            f"{odd['per_second'] / clean['per_second']:.2f}"
         )
     print(f"rows after the run (incl. warm-up): {counts}")
 

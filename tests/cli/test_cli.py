@@ -144,7 +144,7 @@ def test_unreachable_database_is_one_line(cw, tmp_path):
         cwd=tmp_path,
         timeout=120,
     )
-    assert_one_line_error(result, "cannot upgrade")
+    assert_one_line_error(result, "cannot use the database", "Connection refused")
 
 
 OFFICIAL_2027 = ROOT / "tests" / "workdays" / "data" / "official-2027.yaml"

@@ -49,6 +49,9 @@ def service() -> Iterator[tuple[FakeIdentityService, str]]:
             if behaviour == "slow":
                 time.sleep(0.5)
                 behaviour = "match"
+            if behaviour in ("huge", "trickle"):
+                self._endless(behaviour)
+                return
             if behaviour.isdigit():
                 self.send_response(int(behaviour))
                 self.end_headers()
@@ -63,6 +66,23 @@ def service() -> Iterator[tuple[FakeIdentityService, str]]:
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
+
+        def _endless(self, behaviour: str) -> None:
+            # 50 MB announced and sent as fast as it goes, or a byte at a time, each well within
+            # the read timeout: until the client hangs up.
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(50 * 1024 * 1024))
+            self.end_headers()
+            piece = b" " * 65536 if behaviour == "huge" else b" "
+            try:
+                for _ in range(50 * 1024 * 1024 // len(piece)):
+                    self.wfile.write(piece)
+                    self.wfile.flush()
+                    if behaviour == "trickle":
+                        time.sleep(0.02)
+            except OSError:
+                pass
 
         def log_message(self, *args: object) -> None:
             pass
@@ -189,3 +209,20 @@ def test_a_failed_trial_call_reopens_the_circuit():
     assert breaker.state == "open"
     now[0] = 15.0
     assert not breaker.allow()
+
+
+def test_an_oversized_answer_is_a_service_failure_read_no_further(service):
+    fake, url = service
+    fake.default = "huge"
+    result = verifier(url, timeout=5, retries=1).verify(NumberKind.RIC, RIC, "张三")
+    assert result.outcome is Outcome.ERROR
+    assert "more than 1048576 bytes" in result.en and "答复超过" in result.zh
+    assert result.attempts == 2
+
+
+def test_a_service_that_trickles_its_answer_times_out(service):
+    fake, url = service
+    fake.default = "trickle"
+    result = verifier(url, timeout=0.3, retries=0).verify(NumberKind.RIC, RIC, "张三")
+    assert result.outcome is Outcome.ERROR
+    assert "timed out" in result.en

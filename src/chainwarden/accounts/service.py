@@ -75,6 +75,17 @@ def create_account(
                 "监管和管理员账户不属于提供者",
                 "Regulator and admin accounts do not belong to a provider",
             )
+    if provider_id:
+        from chainwarden.registry.models import Provider
+
+        # Said here rather than left to the foreign key, whose error would carry the new hash.
+        if session.get(Provider, provider_id) is None:
+            raise AccessError(
+                "unknown_provider",
+                f"提供者 {provider_id} 不存在",
+                f"Unknown provider {provider_id}",
+                kind="not_found",
+            )
     if province_code and role is not Role.REGULATOR:
         raise AccessError(
             "province_not_allowed",

@@ -6,8 +6,7 @@ import typer
 
 from chainwarden.accounts import SYSTEM, Role
 from chainwarden.accounts import service as accounts
-from chainwarden.cli.common import err_console, fail, open_database, print_json
-from chainwarden.errors import ChainwardenError
+from chainwarden.cli.common import err_console, open_database, print_json
 
 app = typer.Typer(help="Accounts / 账户", no_args_is_help=True)
 
@@ -32,20 +31,17 @@ def create(
 ) -> None:
     """Create an account."""
     db = open_database()
-    try:
-        with db.session() as session:
-            account = accounts.create_account(
-                session,
-                SYSTEM,
-                username=username,
-                password=password,
-                role=role,
-                provider_id=provider_id,
-                province_code=province,
-                reason=reason,
-            )
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with db.session() as session:
+        account = accounts.create_account(
+            session,
+            SYSTEM,
+            username=username,
+            password=password,
+            role=role,
+            provider_id=provider_id,
+            province_code=province,
+            reason=reason,
+        )
     err_console.print(f"created {account.username} ({account.role}) id={account.id}")
 
 

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from chainwarden.accounts import SYSTEM
 from chainwarden.cli.common import fail, open_database, out_console, print_json
-from chainwarden.errors import ChainwardenError
 from chainwarden.gateway import complaints, review
 from chainwarden.registry.deadlines import local_date
 from chainwarden.store.base import utcnow
@@ -76,17 +75,14 @@ def escalate(
     if older_than_hours is not None and older_than_hours <= 0:
         fail("--older-than-hours must be positive / 必须为正数")
     db = open_database()
-    try:
-        with db.session() as s:
-            posts = review.escalate(
-                s,
-                SYSTEM,
-                provider_id=provider,
-                older_than=timedelta(hours=older_than_hours) if older_than_hours else None,
-            )
-            ids = [p.id for p in posts]
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with db.session() as s:
+        posts = review.escalate(
+            s,
+            SYSTEM,
+            provider_id=provider,
+            older_than=timedelta(hours=older_than_hours) if older_than_hours else None,
+        )
+        ids = [p.id for p in posts]
     if json_:
         print_json({"escalated": ids})
     else:

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from chainwarden.accounts import SYSTEM
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
-from chainwarden.errors import ChainwardenError
 from chainwarden.identity import measures, protect, users
 from chainwarden.identity.numbers import NumberKind, NumberRejected, check
 from chainwarden.settings import LOCAL_TZ
@@ -107,22 +106,19 @@ def list_users(
     json_: bool = JSON,
 ) -> None:
     """List a service's users (masked)."""
-    try:
-        with open_database().session() as session:
-            rows = [
-                {
-                    "id": u.id,
-                    "nickname": u.nickname,
-                    "name": u.name_masked,
-                    "number": u.number_masked,
-                    "mobile": u.mobile_masked,
-                    "verification": u.verification,
-                    "status": u.status,
-                }
-                for u in users.list_users(session, SYSTEM, service_id)
-            ]
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with open_database().session() as session:
+        rows = [
+            {
+                "id": u.id,
+                "nickname": u.nickname,
+                "name": u.name_masked,
+                "number": u.number_masked,
+                "mobile": u.mobile_masked,
+                "verification": u.verification,
+                "status": u.status,
+            }
+            for u in users.list_users(session, SYSTEM, service_id)
+        ]
     if json_:
         print_json(rows)
         return
@@ -151,17 +147,14 @@ def report(
     json_: bool = JSON,
 ) -> None:
     """The provider's user-measure report for the regulator (Art. 16), users masked."""
-    try:
-        with open_database().session() as session:
-            data = measures.measure_report(
-                session,
-                SYSTEM,
-                provider_id,
-                since=_moment(since.date() if since else None),
-                until=_moment(until.date() if until else None),
-            ).as_dict()
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with open_database().session() as session:
+        data = measures.measure_report(
+            session,
+            SYSTEM,
+            provider_id,
+            since=_moment(since.date() if since else None),
+            until=_moment(until.date() if until else None),
+        ).as_dict()
     if json_:
         print_json(data)
         return
@@ -190,28 +183,23 @@ def register(
     """Register a service user; prints the user's API token once."""
     from chainwarden.identity.verifiers import configured_verifier
 
-    try:
-        with open_database().session() as session:
-            user, token = users.register_user(
-                session,
-                SYSTEM,
-                service_id,
-                users.NewUser(nickname=nickname, real_name=real_name, number=number, mobile=mobile),
-            )
-            result = (
-                users.verify_user(session, SYSTEM, user.id, configured_verifier())
-                if verify
-                else None
-            )
-            row = {
-                "id": user.id,
-                "number": user.number_masked,
-                "verification": user.verification,
-                "verification_outcome": str(result.outcome) if result else None,
-                "token": token.secret,
-            }
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with open_database().session() as session:
+        user, token = users.register_user(
+            session,
+            SYSTEM,
+            service_id,
+            users.NewUser(nickname=nickname, real_name=real_name, number=number, mobile=mobile),
+        )
+        result = (
+            users.verify_user(session, SYSTEM, user.id, configured_verifier()) if verify else None
+        )
+        row = {
+            "id": user.id,
+            "number": user.number_masked,
+            "verification": user.verification,
+            "verification_outcome": str(result.outcome) if result else None,
+            "token": token.secret,
+        }
     if json_:
         print_json(row)
         return
@@ -235,26 +223,23 @@ def measure(
 ) -> None:
     """Take a measure against a service user (Art. 16)."""
     end = until.replace(tzinfo=LOCAL_TZ).astimezone(UTC) if until else None
-    try:
-        with open_database().session() as session:
-            taken = measures.apply_measure(
-                session,
-                SYSTEM,
-                user_id,
-                kind,
-                reason,
-                functions=function or None,
-                until=end,
-                content_refs=content or (),
-            )
-            row = {
-                "id": taken.id,
-                "kind": taken.kind,
-                "functions": taken.functions,
-                "until": taken.until.isoformat() if taken.until else None,
-            }
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with open_database().session() as session:
+        taken = measures.apply_measure(
+            session,
+            SYSTEM,
+            user_id,
+            kind,
+            reason,
+            functions=function or None,
+            until=end,
+            content_refs=content or (),
+        )
+        row = {
+            "id": taken.id,
+            "kind": taken.kind,
+            "functions": taken.functions,
+            "until": taken.until.isoformat() if taken.until else None,
+        }
     if json_:
         print_json(row)
     else:
@@ -269,26 +254,23 @@ def list_measures(
     json_: bool = JSON,
 ) -> None:
     """Every measure taken against a service user."""
-    try:
-        with open_database().session() as session:
-            rows = [
-                {
-                    "id": m.id,
-                    "kind": m.kind,
-                    "at": m.starts_at.isoformat(),
-                    "reason": m.reason,
-                    "functions": m.functions,
-                    "until": m.until.isoformat() if m.until else None,
-                    "content_refs": m.content_refs,
-                    "actor": m.actor_name,
-                    "automatic": m.automatic,
-                    "rule": m.rule,
-                    "lifted_at": m.lifted_at.isoformat() if m.lifted_at else None,
-                }
-                for m in measures.measures_for_user(session, SYSTEM, user_id)
-            ]
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with open_database().session() as session:
+        rows = [
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "at": m.starts_at.isoformat(),
+                "reason": m.reason,
+                "functions": m.functions,
+                "until": m.until.isoformat() if m.until else None,
+                "content_refs": m.content_refs,
+                "actor": m.actor_name,
+                "automatic": m.automatic,
+                "rule": m.rule,
+                "lifted_at": m.lifted_at.isoformat() if m.lifted_at else None,
+            }
+            for m in measures.measures_for_user(session, SYSTEM, user_id)
+        ]
     if json_:
         print_json(rows)
         return
@@ -307,14 +289,11 @@ def agreement(
     """Publish the next version of a service agreement or the platform rules (Art. 7)."""
     from chainwarden.identity import agreements
 
-    try:
-        with open_database().session() as session:
-            published = agreements.publish_agreement(
-                session, SYSTEM, service_id, kind, title, body_file.read()
-            )
-            row = {"id": published.id, "kind": published.kind, "version": published.version}
-    except ChainwardenError as exc:
-        fail(exc.line())
+    with open_database().session() as session:
+        published = agreements.publish_agreement(
+            session, SYSTEM, service_id, kind, title, body_file.read()
+        )
+        row = {"id": published.id, "kind": published.kind, "version": published.version}
     if json_:
         print_json(row)
     else:

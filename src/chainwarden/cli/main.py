@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import Abort, Exit, TyperException
 
 from chainwarden.cli import (
     accounts,
@@ -19,10 +22,24 @@ from chainwarden.cli import (
     screening,
     supervision,
 )
-from chainwarden.cli.common import err_console
-from chainwarden.errors import ChainwardenError
+from chainwarden.cli.common import err_console, explain, fail
+
+
+class OneLineFailures(TyperGroup):
+    """The CLI's one error path: whatever a command raises reaches a person as one line in
+    Chinese and English, exit code 2; never a traceback, a statement's parameters or a secret."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (Exit, Abort, TyperException, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            fail(explain(exc))
+
 
 app = typer.Typer(
+    cls=OneLineFailures,
     help="chainwarden — 区块链信息服务合规系统 / blockchain information service compliance.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -73,9 +90,9 @@ def run(
 def main() -> None:
     try:
         app()
-    except ChainwardenError as exc:
-        # Domain errors raised outside a command's own handling are still one line, exit 2.
-        err_console.print(f"[bold red]error:[/] {exc.line()}", soft_wrap=True)
+    except Exception as exc:
+        # What fails before a command runs (or after it): still one line, exit 2.
+        err_console.print(f"[bold red]error:[/] {explain(exc)}", soft_wrap=True, markup=False)
         sys.exit(2)
 
 

@@ -10,7 +10,6 @@ from rich.table import Table
 
 from chainwarden.accounts import SYSTEM
 from chainwarden.cli.common import fail, open_database, out_console, print_json
-from chainwarden.errors import ChainwardenError
 from chainwarden.registry import filings, public
 from chainwarden.registry.deadlines import local_date
 from chainwarden.registry.models import Filing, FilingState
@@ -50,10 +49,7 @@ def number(
     json_: bool = JSON,
 ) -> None:
     """Check a filing number's structure and check character (exit 2 when invalid)."""
-    try:
-        parsed = parse_filing_number(value)
-    except ChainwardenError as exc:
-        fail(exc.line())
+    parsed = parse_filing_number(value)
     fields = {
         "number": str(parsed),
         "province": parsed.province.name_zh,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
@@ -15,7 +16,6 @@ from rich.table import Table
 
 from chainwarden.cli.common import err_console, fail, out_console, print_json
 from chainwarden.collector import long_lived
-from chainwarden.errors import ChainwardenError
 
 app = typer.Typer(help="Content screening / 内容审核", no_args_is_help=True)
 
@@ -31,12 +31,22 @@ BATCH = 2000
 def _screener(extra: list[Path] | None, model: bool = True) -> Any:
     from chainwarden.screening import Screener
 
+    if not extra and model:
+        return Screener.default()
+    return Screener.load(extra or [], **({} if model else {"model": None}))
+
+
+# A surrogate escape in a line: the only way JSON carries a lone surrogate, which no output
+# could encode. Such a line is refused alone; the rest of its batch is screened.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _encodable(data: Any) -> bool:
     try:
-        if not extra and model:
-            return Screener.default()
-        return Screener.load(extra or [], **({} if model else {"model": None}))
-    except ChainwardenError as exc:
-        fail(exc.line())
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _parse(line: str, number: int) -> tuple[Any, str | None, str | None]:
@@ -45,6 +55,13 @@ def _parse(line: str, number: int) -> tuple[Any, str | None, str | None]:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
         return None, None, f"line {number}: not valid JSON ({exc.msg}) / 第{number}行不是有效的JSON"
+    if _SURROGATE_ESCAPE.search(line) and not _encodable(data):
+        return (
+            None,
+            None,
+            f"line {number}: holds a lone surrogate (a \\ud800–\\udfff escape without its pair) "
+            f"/ 第{number}行含有孤立的代理码位",
+        )
     if not isinstance(data, dict):
         return None, None, f"line {number}: not a JSON object / 第{number}行不是JSON对象"
     text = data.get("text")
@@ -108,17 +125,11 @@ def screen(
             size = None
         else:
             path = Path(file)
-            try:
-                source = stack.enter_context(path.open(encoding="utf-8", newline=""))
-                size = path.stat().st_size
-            except OSError as exc:
-                fail(f"{file}: 无法读取 / cannot read ({exc.strerror})")
-        try:
-            out: IO[str] = (
-                stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
-            )
-        except OSError as exc:
-            fail(f"{output}: 无法写入 / cannot write ({exc.strerror})")
+            source = stack.enter_context(path.open(encoding="utf-8", newline=""))
+            size = path.stat().st_size
+        out: IO[str] = (
+            stack.enter_context(output.open("w", encoding="utf-8")) if output else sys.stdout
+        )
         try:
             if size is None:
                 done, errors = _screen_stream(screener, iter(source), out, lambda _: None)
@@ -155,10 +166,7 @@ def eval_(
     """Measure the screener on a labelled set: confusion table, recalls, false-block/flag rates."""
     from chainwarden.screening.evaluate import evaluate, read_samples
 
-    try:
-        samples = read_samples(file)
-    except ChainwardenError as exc:
-        fail(exc.line())
+    samples = read_samples(file)
     report = evaluate(_screener(lexicon), samples, worst)
     if json_:
         print_json(report.to_dict())
@@ -214,18 +222,12 @@ def train(
 
     corpus = corpus or CORPUS
     output = output or PACKAGED
-    try:
-        samples = read_samples(corpus)
-        screener = Screener.load(model=None)
-        with err_console.status(f"training on {len(samples)} texts 训练中"):
-            model = fit(samples, screener, c=c, meta={"corpus_sha256": corpus_digest(corpus)})
-    except ChainwardenError as exc:
-        fail(exc.line())
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        model.save(output)
-    except OSError as exc:
-        fail(f"{output}: 无法写入 / cannot write ({exc.strerror})")
+    samples = read_samples(corpus)
+    screener = Screener.load(model=None)
+    with err_console.status(f"training on {len(samples)} texts 训练中"):
+        model = fit(samples, screener, c=c, meta={"corpus_sha256": corpus_digest(corpus)})
+    output.parent.mkdir(parents=True, exist_ok=True)
+    model.save(output)
     trained = Screener(screener.lexicon, model, screener.thresholds)
     from chainwarden.screening.evaluate import evaluate
 

@@ -12,7 +12,6 @@ from rich.table import Table
 
 from chainwarden.accounts import Actor, Role
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
-from chainwarden.errors import ChainwardenError
 from chainwarden.registry.models import Service
 from chainwarden.registry.regions import province
 from chainwarden.store.base import utcnow
@@ -42,10 +41,7 @@ def _day(value: str | None, name: str = "--on") -> date:
 def _regulator(province_code: str | None) -> Actor:
     """The operator acting as the national regulator, or as one province's."""
     if province_code is not None:
-        try:
-            province(province_code)
-        except ChainwardenError as exc:
-            fail(exc.line())
+        province(province_code)
     return Actor(id=None, name="cli", role=Role.REGULATOR, province_code=province_code)
 
 
@@ -62,14 +58,9 @@ def rules(
 ) -> None:
     """The measures and fine range Arts. 19–22 allow for a breach; with --fine, check a
     decision."""
-    try:
-        allowance = penalties.allowed(
-            article, refused_to_correct=refused, serious=serious, on=_day(on)
-        )
-        if fine is not None:
-            penalties.check_decision(allowance, allowance.measures, fine)
-    except ChainwardenError as exc:
-        fail(exc.line())
+    allowance = penalties.allowed(article, refused_to_correct=refused, serious=serious, on=_day(on))
+    if fine is not None:
+        penalties.check_decision(allowance, allowance.measures, fine)
     result = {
         "breached_article": allowance.breached_article,
         "penalty_article": allowance.rule.article,
@@ -181,17 +172,12 @@ def assessment_report(
     """Write a security assessment's printable report, PDF or HTML by the file's suffix."""
     if output.suffix.lower() not in (".pdf", ".html", ".htm"):
         fail(f"{output}: 文件名应以 .pdf 或 .html 结尾 / the name must end in .pdf or .html")
-    try:
-        with open_database().session() as session:
-            a = assessments.get(session, _regulator(None), assessment_id)
-            if output.suffix.lower() == ".pdf":
-                output.write_bytes(reports.assessment_pdf(session, a))
-            else:
-                output.write_text(reports.assessment_html(session, a), encoding="utf-8")
-    except ChainwardenError as exc:
-        fail(exc.line())
-    except OSError as exc:
-        fail(f"{output}: 无法写入 / cannot write: {exc.__class__.__name__}")
+    with open_database().session() as session:
+        a = assessments.get(session, _regulator(None), assessment_id)
+        if output.suffix.lower() == ".pdf":
+            output.write_bytes(reports.assessment_pdf(session, a))
+        else:
+            output.write_text(reports.assessment_html(session, a), encoding="utf-8")
     err_console.print(f"{output} written")
 
 
@@ -209,13 +195,8 @@ def weekly(
     actor = _regulator(province_code)
     with Progress(console=err_console, transient=True) as progress:
         task = progress.add_task("weekly report", total=None)
-        try:
-            with open_database().session() as session:
-                report = reports.weekly_report(session, actor, today, out, weeks)
-        except ChainwardenError as exc:
-            fail(exc.line())
-        except OSError as exc:
-            fail(f"{out}: 无法写入 / cannot write: {exc.__class__.__name__}")
+        with open_database().session() as session:
+            report = reports.weekly_report(session, actor, today, out, weeks)
         progress.update(task, completed=1, total=1)
     files = {name: str(path) for name, path in report.charts.items()}
     files["summary"] = str(report.summary)

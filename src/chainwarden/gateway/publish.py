@@ -8,6 +8,7 @@ Domain functions run inside the caller's transaction and never commit.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -76,6 +77,10 @@ def user_author(user: ServiceUser | Poster) -> str:
     return f"service_user:{user.id}"
 
 
+# No store takes NUL in text, no encoder a lone surrogate.
+_FORBIDDEN = re.compile("[\x00\ud800-\udfff]")
+
+
 def check_text(text: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise GatewayError(
@@ -90,9 +95,12 @@ def check_text(text: str) -> str:
             field="text",
             limit=MAX_TEXT,
         )
-    if "\x00" in text:
+    if _FORBIDDEN.search(text):
         raise GatewayError(
-            "invalid_text", "发布内容含有空字符", "The text contains NUL characters", field="text"
+            "invalid_text",
+            "发布内容含有空字符或孤立的代理码位",
+            "The text contains a NUL character or a lone surrogate code point",
+            field="text",
         )
     return text
 

@@ -11,6 +11,7 @@ with ``{"result": "match" | "no_match", "reference": "…"}``.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable
@@ -123,6 +124,14 @@ class CircuitBreaker:
             self._trial = False
 
 
+# The largest answer read from the service; its real answers are a few hundred bytes.
+MAX_ANSWER = 1024 * 1024
+
+
+class _TooLarge(Exception):
+    pass
+
+
 class HttpVerifier:
     name = "http"
 
@@ -139,6 +148,7 @@ class HttpVerifier:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.url = url
+        self.timeout = timeout
         self.retries = retries
         self.backoff = backoff
         self.breaker = breaker or CircuitBreaker()
@@ -170,36 +180,50 @@ class HttpVerifier:
                 self._sleep(self.backoff * 2 ** (attempt - 1))
             attempts += 1
             try:
-                response = self._client.post(
-                    self.url, json={"kind": str(kind), "number": number, "name": name}
-                )
+                status, body = self._exchange({"kind": str(kind), "number": number, "name": name})
             except httpx.TimeoutException:
                 problem = ("请求超时", "timed out")
+                continue
+            except _TooLarge:
+                problem = (
+                    f"答复超过 {MAX_ANSWER} 字节，未予读取",
+                    f"answered more than {MAX_ANSWER} bytes, not read",
+                )
                 continue
             except httpx.HTTPError as exc:
                 problem = ("无法连接", f"cannot connect ({exc.__class__.__name__})")
                 continue
-            if response.status_code >= 500 or response.status_code == 429:
-                problem = (
-                    f"返回 HTTP {response.status_code}",
-                    f"answered HTTP {response.status_code}",
-                )
+            if status >= 500 or status == 429:
+                problem = (f"返回 HTTP {status}", f"answered HTTP {status}")
                 continue
             # The service answered: it is up, whatever it said.
             self.breaker.success()
-            return self._read(response, attempts)
+            return self._read(status, body, attempts)
         self.breaker.failure()
         return self._error(*problem, attempts)
 
-    def _read(self, response: httpx.Response, attempts: int) -> VerificationResult:
-        if response.status_code != 200:
+    def _exchange(self, payload: dict[str, str]) -> tuple[int, bytes]:
+        """One call's status and answer, read piece by piece: at most ``MAX_ANSWER`` bytes, and
+        within the timeout as a whole (a service that trickles bytes hangs as surely as a silent
+        one)."""
+        deadline = time.monotonic() + self.timeout
+        with self._client.stream("POST", self.url, json=payload) as response:
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_ANSWER:
+                    raise _TooLarge
+                if time.monotonic() > deadline:
+                    raise httpx.ReadTimeout("the answer took longer than the timeout")
+            return response.status_code, bytes(body)
+
+    def _read(self, status: int, answer: bytes, attempts: int) -> VerificationResult:
+        if status != 200:
             return self._error(
-                f"拒绝了请求（HTTP {response.status_code}）",
-                f"refused the request (HTTP {response.status_code})",
-                attempts,
+                f"拒绝了请求（HTTP {status}）", f"refused the request (HTTP {status})", attempts
             )
         try:
-            body = response.json()
+            body = json.loads(answer)
             result = body["result"]
             reference = body.get("reference")
         except (ValueError, KeyError, TypeError, AttributeError):

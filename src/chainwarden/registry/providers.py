@@ -17,6 +17,7 @@ from stdnum.exceptions import ValidationError as NumberError
 
 from chainwarden.accounts.access import Actor, Role, not_found, restrict
 from chainwarden.audit import record
+from chainwarden.bounds import FIRST_DAY, LAST_DAY, day_in_range
 from chainwarden.registry.errors import RegistryError
 from chainwarden.registry.models import (
     ChainType,
@@ -240,6 +241,8 @@ class ServiceInfo:
 
 
 SERVICE_FIELDS = frozenset(f.name for f in fields(ServiceInfo))
+MAX_NODES = 1_000_000
+MAX_ADDRESSES = 100
 
 
 def checked_service_values(values: dict[str, Any]) -> dict[str, Any]:
@@ -257,6 +260,27 @@ def checked_service_values(values: dict[str, Any]) -> dict[str, Any]:
             "节点数量至少为1",
             "node_count must be at least 1",
             field="node_count",
+        )
+    if "node_count" in checked and checked["node_count"] > MAX_NODES:
+        raise RegistryError(
+            "invalid_node_count",
+            f"节点数量最多为{MAX_NODES}",
+            f"node_count may be at most {MAX_NODES}",
+            field="node_count",
+        )
+    if "started_on" in checked and not day_in_range(checked["started_on"]):
+        raise RegistryError(
+            "invalid_started_on",
+            f"上线日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间",
+            f"started_on must lie within {FIRST_DAY} … {LAST_DAY}",
+            field="started_on",
+        )
+    if len(checked.get("server_addresses") or ()) > MAX_ADDRESSES:
+        raise RegistryError(
+            "too_many_addresses",
+            f"服务器地址最多{MAX_ADDRESSES}个",
+            f"At most {MAX_ADDRESSES} server addresses",
+            field="server_addresses",
         )
     if "server_addresses" in checked:
         addresses = [a.strip() for a in checked["server_addresses"] if a and a.strip()]

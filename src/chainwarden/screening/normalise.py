@@ -182,6 +182,9 @@ def char_tables() -> CharTables:
         if not changed:
             break
     one_to_one = {ord(a): ord(b) for a, b in mapping.items() if len(b) == 1}
+    # A lone surrogate (a text decoded with ``surrogateescape``, a JSON ``"\\ud800"``) folds to
+    # U+FFFD: same length, so positions hold, and the matchers never meet an unencodable text.
+    one_to_one.update(dict.fromkeys(range(0xD800, 0xE000), 0xFFFD))
     other = {a: b for a, b in mapping.items() if len(b) != 1}
     points = sorted(ord(c) for c in other)
     special = re.compile("[" + "".join(_ranges_class(points)) + "]")

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException
 
 from chainwarden.errors import ChainwardenError
@@ -80,7 +80,11 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
 async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"location": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")}
+        {
+            "location": [str(p) for p in e.get("loc", ())],
+            # pydantic names the Python exception a validator raised; a person needs only why.
+            "message": e.get("msg", "").removeprefix("Value error, "),
+        }
         for e in exc.errors()
     ]
     where = "; ".join(f"{'.'.join(e['location'])}: {e['message']}" for e in errors[:5])
@@ -104,12 +108,45 @@ async def _http(_request: Request, exc: Exception) -> JSONResponse:
 async def _integrity(_request: Request, exc: Exception) -> JSONResponse:
     # Two requests raced for the same unique value (a serial number, a username); nothing was
     # written, and repeating the request resolves it.
-    log.warning("integrity conflict: %s", exc)
+    assert isinstance(exc, DBAPIError)
+    log.warning("integrity conflict: %s", _cause(exc))
     return problem(
         409,
         "concurrent_change",
         "数据刚被其他请求修改，请重试",
         "A concurrent change collided; retry",
+    )
+
+
+def _cause(exc: DBAPIError) -> str:
+    """The driver's own first line: never the statement, never its parameters."""
+    lines = str(exc.orig).strip().splitlines()
+    return f"{type(exc.orig).__name__}: {lines[0] if lines else ''}"
+
+
+async def _database(_request: Request, exc: Exception) -> JSONResponse:
+    # The store refused to work (read-only, unreachable, out of space): nothing was written.
+    assert isinstance(exc, DBAPIError)
+    log.error("database unavailable: %s", _cause(exc))
+    return problem(
+        503,
+        "database_unavailable",
+        "数据库暂不可用（只读、无法连接或空间不足），未做任何更改，请稍后重试",
+        "The database is unavailable (read-only, unreachable or full); nothing was changed, "
+        "retry later",
+        headers={"Retry-After": "30"},
+    )
+
+
+async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    # The last guard behind the declared bounds: a number or a day the store or the calendar
+    # cannot hold is the sender's input, not a fault of the server. Nothing was written.
+    log.warning("value out of range: %s", _cause(exc) if isinstance(exc, DBAPIError) else exc)
+    return problem(
+        422,
+        "out_of_range",
+        "数值或日期超出可存储的范围，未做任何更改",
+        "A number or a date is out of the range that can be stored; nothing was changed",
     )
 
 
@@ -119,8 +156,15 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
+    from chainwarden.web.hygiene import InputHygiene
+
+    # Text that no store would take is refused before any route sees it.
+    app.add_middleware(InputHygiene)
     app.add_exception_handler(ChainwardenError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(OperationalError, _database)
+    app.add_exception_handler(DataError, _out_of_range)
+    app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(Exception, _unexpected)

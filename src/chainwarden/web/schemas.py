@@ -2,12 +2,64 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from chainwarden.accounts.access import Role
+from chainwarden.bounds import FIRST_DAY, LAST_DAY, MAX_COUNT
+
+# --- bounds shared by every body and parameter (stated in the OpenAPI document) ---
+
+_RANGE = f"{FIRST_DAY.isoformat()} … {LAST_DAY.isoformat()}"
+# How far a listing may be paged.
+MAX_OFFSET = 100_000
+
+Day = Annotated[
+    date,
+    Field(
+        ge=FIRST_DAY,
+        le=LAST_DAY,
+        description=f"ISO 8601 day, {_RANGE}",
+        json_schema_extra={
+            "formatMinimum": FIRST_DAY.isoformat(),
+            "formatMaximum": LAST_DAY.isoformat(),
+        },
+    ),
+]
+
+_NUMBER = re.compile(r"\s*[-+]?\d+(\.\d*)?([eE][-+]?\d+)?\s*")
+
+
+def _iso_only(value: Any) -> Any:
+    # pydantic would read a bare number as seconds since 1970: "until=-14709" is a typo, not 1969.
+    if isinstance(value, int | float) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
+        raise ValueError("应为 ISO 8601 日期时间 / an ISO 8601 date-time is expected, not a number")
+    return value
+
+
+def _within_range(value: datetime) -> datetime:
+    day = (value if value.tzinfo is None else value.astimezone(UTC)).date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValueError(f"日期时间应在 {_RANGE} 之间 / the date-time must lie within {_RANGE}")
+    return value
+
+
+Moment = Annotated[
+    datetime,
+    BeforeValidator(_iso_only),
+    AfterValidator(_within_range),
+    Field(
+        description=f"ISO 8601 date-time, {_RANGE}",
+        json_schema_extra={
+            "formatMinimum": f"{FIRST_DAY.isoformat()}T00:00:00Z",
+            "formatMaximum": f"{LAST_DAY.isoformat()}T23:59:59Z",
+        },
+    ),
+]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
 class Out(BaseModel):
@@ -112,7 +164,7 @@ class ServiceIn(BaseModel):
     chain_type: str
     platform: str = Field(max_length=200)
     node_count: int = Field(ge=1, le=1_000_000)
-    started_on: date
+    started_on: Day
     server_addresses: list[str] = Field(min_length=1, max_length=100)
     issues_or_trades_tokens: bool = False
 
@@ -186,13 +238,13 @@ class OptionalReasonIn(BaseModel):
 
 
 class ChangeIn(BaseModel):
-    change_date: date
+    change_date: Day
     values: dict[str, Any] = Field(min_length=1)
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class CancellationIn(BaseModel):
-    termination_date: date
+    termination_date: Day
     arrangements: str = Field(min_length=1, max_length=4000)
 
 
@@ -201,8 +253,8 @@ class CancellationIn(BaseModel):
 
 class CampaignIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
-    opens_on: date
-    closes_on: date
+    opens_on: Day
+    closes_on: Day
     province_code: str | None = Field(default=None, pattern=r"^\d{2}$")
 
 

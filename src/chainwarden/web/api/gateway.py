@@ -22,7 +22,7 @@ from chainwarden.registry.deadlines import local_date
 from chainwarden.screening import Screener
 from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx, client_source
 from chainwarden.web.problems import problem
-from chainwarden.web.schemas import Out
+from chainwarden.web.schemas import Day, Out
 
 router = APIRouter(tags=["gateway"])
 
@@ -383,8 +383,8 @@ def put_policy(body: PolicyIn, session: Tx, actor: CurrentActor, clock: Clock) -
 
 
 class ReportIn(BaseModel):
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     summary: str = Field(min_length=1, max_length=8000)
 
 

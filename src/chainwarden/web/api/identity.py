@@ -17,7 +17,7 @@ from chainwarden.identity.models import Agreement, Measure, ServiceUser
 from chainwarden.identity.numbers import NumberRejected, check
 from chainwarden.identity.verifiers import VerificationResult, Verifier, configured_verifier
 from chainwarden.web.deps import Clock, CurrentActor, Tx
-from chainwarden.web.schemas import Out
+from chainwarden.web.schemas import Moment, Out
 from chainwarden.web.user_auth import CurrentServiceUser
 
 router = APIRouter(tags=["identity"])
@@ -139,7 +139,7 @@ class MeasureIn(BaseModel):
     kind: Literal["warning", "restriction", "closure", "reinstatement"]
     reason: str = Field(min_length=1, max_length=4000)
     functions: list[str] | None = Field(default=None, max_length=len(measures.FUNCTIONS))
-    until: datetime | None = None
+    until: Moment | None = None
     content_refs: list[str] = Field(default_factory=list, max_length=measures.MAX_CONTENT_REFS)
     automatic: bool = False
     rule: dict[str, Any] | None = None
@@ -402,8 +402,8 @@ def measure_report(
     session: Tx,
     actor: CurrentActor,
     clock: Clock,
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
 ) -> dict[str, Any]:
     """Every measure the provider took in [since, until), users masked: the provider's report to
     the regulator, readable by the provider and by the regulators of its province."""

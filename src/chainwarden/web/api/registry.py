@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from chainwarden.registry import public
 from chainwarden.registry.errors import RegistryError
 from chainwarden.web.deps import Tx
+from chainwarden.web.schemas import MAX_OFFSET
 
 router = APIRouter(prefix="/registry", tags=["public registry"])
 
@@ -17,7 +18,7 @@ def search(
     q: str | None = Query(default=None, max_length=100, description="name or filing number"),
     province: str | None = Query(default=None, max_length=20, description="code, name or 京/沪…"),
     limit: int = Query(default=50, ge=1, le=200),
-    offset: int = Query(default=0, ge=0),
+    offset: int = Query(default=0, ge=0, le=MAX_OFFSET),
 ) -> list[public.RegistryEntry]:
     return public.search(session, q, province_query=province, limit=limit, offset=offset)
 

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
+from chainwarden.bounds import MAX_COUNT
 from chainwarden.keys.public import fingerprint
 from chainwarden.retention import policy, service
 from chainwarden.retention.bundle import public_key_pem
@@ -22,6 +23,7 @@ from chainwarden.retention.models import (
     LegalHold,
 )
 from chainwarden.web.deps import Clock, CurrentActor, Tx
+from chainwarden.web.schemas import Moment
 
 router = APIRouter(prefix="/retention", tags=["retention"])
 
@@ -153,8 +155,8 @@ class ExportIn(BaseModel):
     service_id: str | None = None
     case_ref: str | None = None
     entry_types: list[EntryType] = Field(default_factory=list)
-    since: datetime | None = None
-    until: datetime | None = None
+    since: Moment | None = None
+    until: Moment | None = None
 
 
 def _hex(values: list[bytes]) -> list[str]:
@@ -204,8 +206,8 @@ def inclusion_proof(
     provider_id: str,
     session: Tx,
     actor: CurrentActor,
-    index: int = Query(ge=0),
-    tree_size: int | None = Query(default=None, ge=1),
+    index: int = Query(ge=0, le=MAX_COUNT),
+    tree_size: int | None = Query(default=None, ge=1, le=MAX_COUNT),
 ) -> InclusionOut:
     answer = service.inclusion(session, actor, provider_id, index, tree_size)
     return InclusionOut(
@@ -222,8 +224,8 @@ def consistency_proof(
     provider_id: str,
     session: Tx,
     actor: CurrentActor,
-    old_size: int = Query(ge=0),
-    tree_size: int | None = Query(default=None, ge=0),
+    old_size: int = Query(ge=0, le=MAX_COUNT),
+    tree_size: int | None = Query(default=None, ge=0, le=MAX_COUNT),
 ) -> ConsistencyOut:
     answer = service.consistency(session, actor, provider_id, old_size, tree_size)
     return ConsistencyOut(

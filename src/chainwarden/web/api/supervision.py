@@ -24,7 +24,7 @@ from chainwarden.supervision.models import (
     RectificationOrder,
 )
 from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx
-from chainwarden.web.schemas import OptionalReasonIn, Out, ReasonIn
+from chainwarden.web.schemas import Count, Day, OptionalReasonIn, Out, ReasonIn
 
 router = APIRouter(prefix="/supervision", tags=["supervision"])
 public_router = APIRouter(prefix="/registry", tags=["public registry"])
@@ -55,7 +55,7 @@ class AssessmentIn(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     kind: str = Field(description="product / application / function")
     description: str = Field(min_length=1, max_length=8000)
-    launch_date: date
+    launch_date: Day
     checklist: dict[str, ChecklistItemIn] = Field(
         description="one item per duty: " + ", ".join(assessments.DUTIES)
     )
@@ -85,7 +85,7 @@ class AssessmentOut(Out):
     title: str
     kind: str
     description: str
-    launch_date: date
+    launch_date: Day
     checklist: dict[str, Any]
     state: str
     submitted_by: str
@@ -156,7 +156,7 @@ class PenaltyIn(BaseModel):
     breached_article: str = Field(max_length=8)
     measures: list[str]
     facts: str = Field(min_length=1, max_length=8000)
-    fine_yuan: int | None = Field(default=None, description="integer yuan")
+    fine_yuan: Count | None = Field(default=None, description="integer yuan")
     refused_to_correct: bool = False
     serious: bool = False
 
@@ -203,8 +203,8 @@ class SuspensionOut(BaseModel):
 
 class ScreeningCountsIn(BaseModel):
     provider_id: str
-    day: date
-    counts: dict[str, int] = Field(description="blocked items per screening category")
+    day: Day
+    counts: dict[str, Count] = Field(description="blocked items per screening category")
 
 
 class PublicPenaltyOut(BaseModel):
@@ -227,7 +227,7 @@ def penalty_rules(
     article: str = Query(max_length=8, description='the article breached, e.g. "17", "11(1)"'),
     refused_to_correct: bool = False,
     serious: bool = False,
-    on: date | None = Query(default=None, description="day of the act [default: today]"),
+    on: Day | None = Query(default=None, description="day of the act [default: today]"),
 ) -> AllowedOut:
     """The measures and fine range Arts. 19–22 allow for a breach."""
     a = penalties.allowed(
@@ -268,7 +268,7 @@ def list_assessments(
 
 @router.get("/assessments/overdue", response_model=list[AssessmentOut])
 def overdue_assessments(
-    session: Tx, actor: CurrentActor, clock: Clock, on: date | None = None
+    session: Tx, actor: CurrentActor, clock: Clock, on: Day | None = None
 ) -> list[Assessment]:
     return assessments.overdue_reviews(session, actor, on or local_date(clock()))
 
@@ -430,7 +430,7 @@ def list_orders(
 
 @router.get("/orders/overdue", response_model=list[OrderOut])
 def overdue_orders(
-    session: Tx, actor: CurrentActor, clock: Clock, on: date | None = None
+    session: Tx, actor: CurrentActor, clock: Clock, on: Day | None = None
 ) -> list[RectificationOrder]:
     return cases.overdue_orders(session, actor, on or local_date(clock()))
 
@@ -472,7 +472,7 @@ def get_dashboard(
     session: Tx,
     actor: CurrentActor,
     clock: Clock,
-    on: date | None = None,
+    on: Day | None = None,
     weeks: int = Query(default=8, ge=1, le=104),
 ) -> dict[str, Any]:
     """Filings by state and province, overdue reviews, open cases and orders, and screening

@@ -8,6 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from chainwarden.bounds import FIRST_DAY, LAST_DAY, day_in_range
 from chainwarden.errors import ChainwardenError
 
 SERVICE_TEXT_FIELDS = (
@@ -64,7 +65,7 @@ def service_form_values(service: Any) -> dict[str, Any]:
 
 def parse_date(value: str, field: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ChainwardenError(
             "invalid_date",
@@ -72,3 +73,11 @@ def parse_date(value: str, field: str) -> date:
             f"{field}: enter a date as 2026-12-31",
             field=field,
         ) from None
+    if not day_in_range(day):
+        raise ChainwardenError(
+            "invalid_date",
+            f"{field}：日期应在 {FIRST_DAY} 至 {LAST_DAY} 之间",
+            f"{field}: the date must lie within {FIRST_DAY} … {LAST_DAY}",
+            field=field,
+        )
+    return day
