@@ -56,6 +56,7 @@ def run(
     from chainwarden.cli.common import open_database
     from chainwarden.settings import get_settings
     from chainwarden.web.app import create_app
+    from chainwarden.web.runtime import server_options
 
     settings = get_settings()
     database = open_database()
@@ -67,7 +68,13 @@ def run(
     address = host or settings.host
     listen = port or settings.port
     err_console.print(f"chainwarden serving http://{address}:{listen}/ (API: /api/v1/docs)")
-    uvicorn.run(create_app(database, upgrade=False), host=address, port=listen, log_level="info")
+    uvicorn.run(
+        create_app(database, upgrade=False),
+        host=address,
+        port=listen,
+        log_level="info",
+        **server_options(settings),
+    )
 
 
 def main() -> None:

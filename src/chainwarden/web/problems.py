@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from chainwarden.errors import ChainwardenError
@@ -113,6 +114,18 @@ async def _integrity(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _pool_exhausted(_request: Request, exc: Exception) -> JSONResponse:
+    # Every database connection stayed busy for the pool's timeout: overload, not a fault.
+    log.warning("database pool exhausted: %s", exc)
+    return problem(
+        503,
+        "busy",
+        "服务器繁忙，请稍后重试",
+        "The server is busy; retry shortly",
+        {"Retry-After": "1"},
+    )
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "internal", "服务器内部错误，已记录", "Internal error; it has been logged")
@@ -123,4 +136,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from chainwarden.accounts import service as accounts
 from chainwarden.accounts.models import Account, ApiToken
 from chainwarden.settings import get_settings
-from chainwarden.web.deps import SESSION_COOKIE, CurrentActor, Tx
+from chainwarden.web.deps import SESSION_COOKIE, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import (
     AccountIn,
     AccountOut,
@@ -18,7 +18,7 @@ from chainwarden.web.schemas import (
     TokenOut,
 )
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["accounts"])
 
 
 @router.post("/auth/login", response_model=LoginOut)

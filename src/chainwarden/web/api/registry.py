@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 
 from chainwarden.registry import public
 from chainwarden.registry.errors import RegistryError
-from chainwarden.web.deps import Tx
+from chainwarden.web.deps import Tx, UnitOfWorkRoute
 
-router = APIRouter(prefix="/registry", tags=["public registry"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/registry", tags=["public registry"])
 
 
 @router.get("", response_model=list[public.RegistryEntry])

@@ -15,9 +15,9 @@ from chainwarden.retention.export import ExportQuery, export_bundle
 from chainwarden.retention.heads import SignedTreeHead
 from chainwarden.retention.log import EntryType
 from chainwarden.retention.models import HoldScope, LegalHold
-from chainwarden.web.deps import Clock, CurrentActor, Tx
+from chainwarden.web.deps import Clock, CurrentActor, Tx, UnitOfWorkRoute
 
-router = APIRouter(prefix="/retention", tags=["retention"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/retention", tags=["retention"])
 
 
 class TreeHeadOut(BaseModel):
