@@ -88,3 +88,12 @@ def _private_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ["CHAINWARDEN_KEY_FILE"] = previous
     get_settings.cache_clear()
     forget_cached()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with no failed sign-ins or bad tokens counted (in-memory counters)."""
+    from chainwarden.store.ratelimits import reset_memory
+
+    reset_memory()
+    yield

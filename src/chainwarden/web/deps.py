@@ -15,6 +15,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts import service as accounts
+from chainwarden.accounts import throttle
 from chainwarden.accounts.access import AccessError, Actor
 from chainwarden.store import Base, Database
 from chainwarden.workdays import WorkingCalendar
@@ -136,6 +137,8 @@ class UnitOfWorkRoute(APIRoute):
 
 def _authenticate(request: Request, db: Database) -> Actor | None:
     header = request.headers.get("Authorization", "")
+    if header:
+        throttle.refuse_locked_address(client_source(request))
     with db.session() as session:
         if header:
             scheme, _, secret = header.partition(" ")
@@ -145,6 +148,7 @@ def _authenticate(request: Request, db: Database) -> Actor | None:
                 else None
             )
             if actor is None:
+                throttle.bad_token(db, client_source(request))
                 raise AccessError(
                     "bad_token",
                     "API 令牌无效、已过期或已撤销",

@@ -75,6 +75,8 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ChainwardenError)
     status = STATUS.get(exc.kind, 422)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429 and "retry_after" in exc.extra:
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
     return problem(status, exc.code, exc.zh, exc.en, headers, **exc.extra)
 
 
