@@ -25,8 +25,8 @@ class Settings(BaseSettings):
     # Requests served at once; up to max_queued_requests more wait request_queue_seconds for a
     # turn, the rest get 503 with Retry-After. The database pool is sized to match.
     max_concurrent_requests: int = 16
-    max_queued_requests: int = 256
-    request_queue_seconds: float = 1.0
+    max_queued_requests: int = 64
+    request_queue_seconds: float = 0.5
     db_pool_size: int = 16
     db_max_overflow: int = 8
     db_pool_timeout: float = 5.0
