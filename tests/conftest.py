@@ -97,3 +97,20 @@ def _fresh_rate_limits() -> Iterator[None]:
 
     reset_memory()
     yield
+
+
+@pytest.fixture
+def limits_clock(monkeypatch: pytest.MonkeyPatch):
+    """The rate limits' wall clock (in-memory counters), moved forward by setting ``offset``."""
+    import time
+    from types import SimpleNamespace
+
+    import limits.storage.memory
+
+    from chainwarden.store import ratelimits
+
+    state = SimpleNamespace(offset=0.0)
+    fake = SimpleNamespace(time=lambda: time.time() + state.offset)
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr(ratelimits, "time", fake)
+    return state

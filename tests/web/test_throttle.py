@@ -4,11 +4,9 @@ an audit event per lock, and the right password working again once the lock has 
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from types import SimpleNamespace
 
-import limits.storage.memory
 import pytest
 from sqlalchemy import select
 
@@ -23,13 +21,8 @@ LOGIN = "/api/v1/auth/login"
 
 
 @pytest.fixture
-def clock(monkeypatch: pytest.MonkeyPatch) -> SimpleNamespace:
-    """The rate limits' wall clock, moved forward by the test."""
-    state = SimpleNamespace(offset=0.0)
-    fake = SimpleNamespace(time=lambda: time.time() + state.offset)
-    monkeypatch.setattr(limits.storage.memory, "time", fake)
-    monkeypatch.setattr(ratelimits, "time", fake)
-    return state
+def clock(limits_clock: SimpleNamespace) -> SimpleNamespace:
+    return limits_clock
 
 
 def _wrong(client, username: str = "bj-admin", **headers: str):
