@@ -8,8 +8,10 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import anyio.to_thread
 import httpx
@@ -24,12 +26,20 @@ from chainwarden.web.runtime import server_options
 from support.api import Seeded, auth, client_for
 from support.world import PASSWORD
 
+T = TypeVar("T")
+
 
 def _scarce_app(seeded: Seeded, tmp_path: Path, **db_options: float) -> tuple[Database, object]:
     copy = tmp_path / "scarce.db"
     shutil.copyfile(seeded.path, copy)
     db = Database(f"sqlite:///{copy}", **db_options)  # type: ignore[arg-type]
     return db, create_app(db, upgrade=False)
+
+
+def _run(main: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine on an event loop of its own (another test may leave one running here)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(lambda: asyncio.run(main())).result()
 
 
 async def _burst(app: object, paths: list[str], threads: int) -> list[httpx.Response]:
@@ -48,7 +58,7 @@ def test_read_routes_release_their_connection_before_the_response_is_validated(
     db, app = _scarce_app(seeded, tmp_path, pool_size=1, max_overflow=0, pool_timeout=2)
     paths = ["/api/v1/registry", "/registry", "/api/v1/registry?q=filed"] * 4
     try:
-        responses = asyncio.run(_burst(app, paths, threads=2))
+        responses = _run(lambda: _burst(app, paths, threads=2))
     finally:
         db.dispose()
     assert [r.status_code for r in responses] == [200] * len(paths)
@@ -91,7 +101,7 @@ def test_a_full_server_answers_503_with_retry_after_and_recovers(
         return burst, (await _burst(app, ["/api/v1/registry"], threads=40))[0]
 
     try:
-        burst, after = asyncio.run(overload_then_one())
+        burst, after = _run(overload_then_one)
     finally:
         db.dispose()
     refused = [r for r in burst if r.status_code == 503]

@@ -16,6 +16,7 @@ import anyio.to_thread
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chainwarden.settings import Settings
+from chainwarden.web.deps import SESSION_COOKIE
 
 RETRY_AFTER_SECONDS = 1
 
@@ -135,7 +136,7 @@ def _authenticated(scope: Scope) -> bool:
     for name, value in scope.get("headers") or ():
         if name == b"authorization":
             return True
-        if name == b"cookie" and b"cw_session=" in value:
+        if name == b"cookie" and SESSION_COOKIE.encode() + b"=" in value:
             return True
     return False
 
