@@ -167,9 +167,14 @@ def _wait_until_up(port: int, server: subprocess.Popen[bytes]) -> None:
 
 
 def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (Linux)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User and system CPU time of a process and its children (the workers) so far (Linux)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return 0.0
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) for child in children)
 
 
 def report(name: str, outcome: Outcome, baseline: Outcome | None = None) -> None:
@@ -197,6 +202,7 @@ def main() -> None:
     parser.add_argument("--overload", type=float, default=2.0, help="× rate")
     parser.add_argument("--overload-seconds", type=float, default=10)
     parser.add_argument("--baseline-rate", type=float, default=50)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     args = parser.parse_args()
 
     port = _free_port()
@@ -207,7 +213,7 @@ def main() -> None:
             "CHAINWARDEN_KEY_FILE": str(Path(folder) / "bench.keys"),
         }
         command = [sys.executable, "-m", "chainwarden.cli.main", "run", "--demo"]
-        command += ["--host", HOST, "--port", str(port)]
+        command += ["--host", HOST, "--port", str(port), "--workers", str(args.workers)]
         log = open(Path(folder) / "server.log", "wb")  # noqa: SIM115
         server = subprocess.Popen(command, env=env, cwd=folder, stdout=log, stderr=log)
         try:

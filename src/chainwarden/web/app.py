@@ -70,3 +70,8 @@ def create_app(
         wait=settings.request_queue_seconds,
     )
     return app
+
+
+def served_app() -> FastAPI:
+    """The app of one server process among several (``chainwarden run --workers N``)."""
+    return create_app(upgrade=False)
