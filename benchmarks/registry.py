@@ -66,10 +66,26 @@ async def _get(
     idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]], port: int, path: str
 ) -> str:
     """One GET on a kept-alive connection; the status code, or the kind of failure."""
-    reader, writer = idle.pop() if idle else await asyncio.open_connection(HOST, port)
-    writer.write(f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode())
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
+    request = f"GET {path} HTTP/1.1\r\nHost: {HOST}:{port}\r\n\r\n".encode()
+    if idle:
+        reader, writer = idle.pop()
+        try:
+            writer.write(request)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (OSError, asyncio.IncompleteReadError):
+            # The server closed the idle connection (keep-alive timeout): as any client does,
+            # send the request again on a new one.
+            writer.close()
+            reader, writer = await asyncio.open_connection(HOST, port)
+            writer.write(request)
+            await writer.drain()
+            head = await reader.readuntil(b"\r\n\r\n")
+    else:
+        reader, writer = await asyncio.open_connection(HOST, port)
+        writer.write(request)
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
     status = head.split(b" ", 2)[1].decode()
     length = 0
     close = False
