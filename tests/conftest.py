@@ -88,3 +88,29 @@ def _private_key_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ["CHAINWARDEN_KEY_FILE"] = previous
     get_settings.cache_clear()
     forget_cached()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Each test starts with no failed sign-ins or bad tokens counted (in-memory counters)."""
+    from chainwarden.store.ratelimits import reset_memory
+
+    reset_memory()
+    yield
+
+
+@pytest.fixture
+def limits_clock(monkeypatch: pytest.MonkeyPatch):
+    """The rate limits' wall clock (in-memory counters), moved forward by setting ``offset``."""
+    import time
+    from types import SimpleNamespace
+
+    import limits.storage.memory
+
+    from chainwarden.store import ratelimits
+
+    state = SimpleNamespace(offset=0.0)
+    fake = SimpleNamespace(time=lambda: time.time() + state.offset)
+    monkeypatch.setattr(limits.storage.memory, "time", fake)
+    monkeypatch.setattr(ratelimits, "time", fake)
+    return state

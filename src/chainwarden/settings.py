@@ -18,8 +18,21 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///chainwarden.db"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    # Cookies are marked Secure when the system is served over HTTPS.
+    # Cookies are always marked Secure (they are anyway on requests that arrived over HTTPS).
     secure_cookies: bool = False
+    # Proxies (addresses or networks, comma-separated) whose X-Forwarded-For/-Proto are believed;
+    # none by default, so the client address is the peer's.
+    trusted_proxies: str = ""
+    # Requests served at once; up to max_queued_requests more wait request_queue_seconds for a
+    # turn, the rest get 503 with Retry-After. The database pool is sized to match.
+    max_concurrent_requests: int = Field(default=16, ge=1, le=10_000)
+    max_queued_requests: int = Field(default=64, ge=0, le=100_000)
+    request_queue_seconds: float = Field(default=0.5, ge=0, le=60)
+    db_pool_size: int = Field(default=16, ge=1, le=1_000)
+    db_max_overflow: int = Field(default=8, ge=0, le=1_000)
+    db_pool_timeout: float = Field(default=5.0, gt=0, le=300)
+    # Where rate limits count (sign-in back-off, complaints): memory:// or redis://host:port/db.
+    rate_limit_url: str = "memory://"
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     # AES-GCM data keys and the look-up key; created on first use (keep it apart from backups
     # of the database).

@@ -58,7 +58,7 @@ def test_report_reaches_the_provinces_inbox_and_the_dashboard(db, gw):
             assert week["categories"][category] == [2]
 
 
-def test_complaints_deadline_resolution_and_rate_limit(db, gw):
+def test_complaints_deadline_resolution_and_rate_limit(db, gw, limits_clock):
     with db.session() as s:
         user, _ = ready_user(s, gw, MOBILES[0])
         post = gateway.publish(s, user, gw.service_id, ALLOWED, now=NOW).post
@@ -102,6 +102,7 @@ def test_complaints_deadline_resolution_and_rate_limit(db, gw):
         complaints.file_complaint(
             s, CAL, service_id=gw.service_id, body="另一来源投诉", source="203.0.113.1", now=NOW
         )
+        limits_clock.offset += 3601
         complaints.file_complaint(
             s,
             CAL,

@@ -206,6 +206,9 @@ def revoke_token(session: Session, actor: Actor, token_id: str) -> ApiToken:
     return token
 
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def actor_for_token(session: Session, secret: str) -> Actor | None:
     token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(secret)))
     now = utcnow()
@@ -214,7 +217,9 @@ def actor_for_token(session: Session, secret: str) -> Actor | None:
     account = session.get(Account, token.account_id)
     if account is None or not account.active:
         return None
-    token.last_used_at = now
+    # Recorded to the minute: a read with a token must not need the database's write lock.
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+        token.last_used_at = now
     return actor_of(account)
 
 

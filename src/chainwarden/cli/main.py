@@ -66,6 +66,12 @@ def run(
     demo: bool = typer.Option(False, "--demo", help="Seed demo regulators, providers and filings."),
     host: str = typer.Option(None, help="Address to listen on [default: 127.0.0.1]."),
     port: int = typer.Option(None, min=1, max=65535, help="Port [default: 8000]."),
+    workers: int = typer.Option(
+        1,
+        min=1,
+        max=64,
+        help="Server processes; share their rate limits with CHAINWARDEN_RATE_LIMIT_URL=redis://…",
+    ),
 ) -> None:
     """Serve the API, the public registry and the consoles (SQLite in this folder by default)."""
     import uvicorn
@@ -73,6 +79,7 @@ def run(
     from chainwarden.cli.common import open_database
     from chainwarden.settings import get_settings
     from chainwarden.web.app import create_app
+    from chainwarden.web.runtime import server_options
 
     settings = get_settings()
     database = open_database()
@@ -84,7 +91,13 @@ def run(
     address = host or settings.host
     listen = port or settings.port
     err_console.print(f"chainwarden serving http://{address}:{listen}/ (API: /api/v1/docs)")
-    uvicorn.run(create_app(database, upgrade=False), host=address, port=listen, log_level="info")
+    options = {"host": address, "port": listen, "log_level": "info", **server_options(settings)}
+    if workers > 1:
+        # Each process opens the (already upgraded) database itself.
+        database.dispose()
+        uvicorn.run("chainwarden.web.app:served_app", factory=True, workers=workers, **options)
+    else:
+        uvicorn.run(create_app(database, upgrade=False), **options)
 
 
 def main() -> None:

@@ -8,10 +8,10 @@ Domain functions run inside the caller's transaction and never commit.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, denied, not_found, restrict
@@ -22,13 +22,15 @@ from chainwarden.keys import keyring
 from chainwarden.registry.models import Provider, Service
 from chainwarden.settings import LOCAL_TZ
 from chainwarden.store.base import utcnow
+from chainwarden.store.ratelimits import Tiers
 from chainwarden.workdays import WorkingCalendar
 
 # Working days a provider has to resolve a complaint.
 DEADLINE_WORKING_DAYS = 10
-# Complaints one source may file per hour.
+# Complaints one source may file per hour, counted like failed sign-ins (in memory, or in Redis
+# when the servers share one).
 RATE_LIMIT = 5
-RATE_WINDOW = timedelta(hours=1)
+COMPLAINTS = Tiers.of("complaints:source", (RATE_LIMIT, 60))
 
 
 def source_hash(source: str) -> str:
@@ -79,17 +81,14 @@ def file_complaint(
                 field="post_id",
             )
     hashed = source_hash(source)
-    recent = session.scalar(
-        select(func.count())
-        .select_from(Complaint)
-        .where(Complaint.source_hash == hashed, Complaint.created_at > now - RATE_WINDOW)
-    )
-    if (recent or 0) >= RATE_LIMIT:
+    wait = COMPLAINTS.retry_after(hashed)
+    if wait is not None:
         raise GatewayError(
             "too_many_complaints",
             f"提交过于频繁：每小时最多{RATE_LIMIT}条，请稍后再试",
             f"Too many complaints: at most {RATE_LIMIT} an hour; try again later",
             kind="too_many_requests",
+            retry_after=wait,
         )
     provider = session.get_one(Provider, service.provider_id)
     filed_on = now.astimezone(LOCAL_TZ).date()
@@ -109,6 +108,7 @@ def file_complaint(
     )
     session.add(complaint)
     session.flush()
+    COMPLAINTS.hit(hashed)
     return complaint
 
 

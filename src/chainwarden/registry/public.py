@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from chainwarden.registry.filings import PUBLISHED
 from chainwarden.registry.models import Filing, Provider, Service
@@ -63,6 +63,8 @@ def search(
         .join(Service, Filing.service_id == Service.id)
         .join(Provider, Filing.provider_id == Provider.id)
         .where(Filing.state.in_([str(s) for s in PUBLISHED]))
+        # One query: each entry's service and provider come with it, not one by one.
+        .options(contains_eager(Filing.service).contains_eager(Service.provider))
         .order_by(Filing.filed_on.desc(), Filing.number)
         .limit(limit)
         .offset(offset)
@@ -89,8 +91,8 @@ def lookup_number(session: Session, number: str) -> RegistryEntry | None:
     """The published entry for a filing number; a malformed number raises FilingNumberError."""
     canonical = str(parse_filing_number(number))
     filing = session.scalar(
-        select(Filing).where(
-            Filing.number == canonical, Filing.state.in_([str(s) for s in PUBLISHED])
-        )
+        select(Filing)
+        .where(Filing.number == canonical, Filing.state.in_([str(s) for s in PUBLISHED]))
+        .options(joinedload(Filing.service).joinedload(Service.provider))
     )
     return _entry(filing) if filing else None

@@ -18,7 +18,7 @@ from chainwarden.screening import Screener
 from chainwarden.settings import get_settings
 from chainwarden.store import Database
 from chainwarden.store.base import utcnow
-from chainwarden.web import pages, problems
+from chainwarden.web import pages, problems, runtime
 from chainwarden.web.api import router as api_router
 from chainwarden.web.api.gateway import close_publisher, given_screener
 from chainwarden.workdays import recompute
@@ -28,6 +28,7 @@ STATIC = Path(__file__).parent / "static"
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    runtime.size_worker_threads(get_settings())
     # The screener is built before the first post arrives, not while it waits.
     if given_screener(app) is None:
         await asyncio.to_thread(Screener.default)
@@ -65,4 +66,17 @@ def create_app(
     app.include_router(pages.router)
     # Styles and the vendored htmx (no CDN, no build step).
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    settings = get_settings()
+    app.add_middleware(runtime.SecurityHeaders, secure_cookies=settings.secure_cookies)
+    app.add_middleware(
+        runtime.Admission,
+        limit=settings.max_concurrent_requests,
+        queue=settings.max_queued_requests,
+        wait=settings.request_queue_seconds,
+    )
     return app
+
+
+def served_app() -> FastAPI:
+    """The app of one server process among several (``chainwarden run --workers N``)."""
+    return create_app(upgrade=False)

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from chainwarden.errors import ChainwardenError
@@ -74,6 +75,8 @@ async def _domain(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ChainwardenError)
     status = STATUS.get(exc.kind, 422)
     headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if status == 429 and "retry_after" in exc.extra:
+        headers = {"Retry-After": str(exc.extra["retry_after"])}
     return problem(status, exc.code, exc.zh, exc.en, headers, **exc.extra)
 
 
@@ -150,6 +153,18 @@ async def _out_of_range(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _pool_exhausted(_request: Request, exc: Exception) -> JSONResponse:
+    # Every database connection stayed busy for the pool's timeout: overload, not a fault.
+    log.warning("database pool exhausted: %s", exc)
+    return problem(
+        503,
+        "busy",
+        "服务器繁忙，请稍后重试",
+        "The server is busy; retry shortly",
+        {"Retry-After": "1"},
+    )
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem(500, "internal", "服务器内部错误，已记录", "Internal error; it has been logged")
@@ -167,4 +182,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _database)
     app.add_exception_handler(DataError, _out_of_range)
     app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(PoolTimeout, _pool_exhausted)
     app.add_exception_handler(Exception, _unexpected)

@@ -8,10 +8,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from chainwarden.accounts import throttle
 from chainwarden.identity import users
 from chainwarden.identity.errors import IdentityError
 from chainwarden.identity.models import ServiceUser
-from chainwarden.web.deps import Clock, Tx
+from chainwarden.web.deps import Clock, Tx, client_source, database
 
 
 def current_service_user(request: Request, session: Tx, clock: Clock) -> ServiceUser:
@@ -23,8 +24,11 @@ def current_service_user(request: Request, session: Tx, clock: Clock) -> Service
             "Send the service user's token (Authorization: Bearer cwu_…)",
             kind="unauthenticated",
         )
+    address = client_source(request)
+    throttle.refuse_locked_address(address)
     user = users.user_for_token(session, secret.strip(), now=clock())
     if user is None:
+        throttle.bad_token(database(request), address)
         raise IdentityError(
             "bad_user_token",
             "使用者令牌无效、已过期或已撤销",

@@ -17,15 +17,16 @@ from chainwarden.web.api import (
 )
 
 router = APIRouter()
-# Requests are matched against the routes in order, one by one: the publish path, by far the
-# busiest, goes first (no other route overlaps the gateway's paths).
+# Requests are matched against the routes in order, one by one: the public registry (two
+# routes, open to anyone and the likeliest to be crowded) and the publish path, by far the
+# busiest, go first (no other route overlaps their paths).
 for module in (
+    registry,
     gateway,
     accounts,
     providers,
     filings,
     checks,
-    registry,
     audit,
     identity,
     retention,

@@ -5,9 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from chainwarden.accounts import service as accounts
+from chainwarden.accounts import throttle
 from chainwarden.accounts.models import Account, ApiToken
 from chainwarden.settings import get_settings
-from chainwarden.web.deps import SESSION_COOKIE, CurrentActor, Tx
+from chainwarden.web.deps import (
+    DB,
+    SESSION_COOKIE,
+    CurrentActor,
+    Tx,
+    UnitOfWorkRoute,
+    client_source,
+)
 from chainwarden.web.schemas import (
     AccountIn,
     AccountOut,
@@ -18,15 +26,17 @@ from chainwarden.web.schemas import (
     TokenOut,
 )
 
-router = APIRouter(tags=["accounts"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["accounts"])
 
 
 @router.post("/auth/login", response_model=LoginOut)
-def login(body: LoginIn, response: Response, session: Tx) -> LoginOut:
+def login(body: LoginIn, request: Request, response: Response, session: Tx, db: DB) -> LoginOut:
     """Sign in with username and password; sets the session cookie and returns the CSRF token
     that state-changing requests made with the cookie must send as `X-CSRF-Token`."""
     settings = get_settings()
-    account = accounts.authenticate(session, body.username, body.password)
+    account = throttle.authenticate(
+        db, session, body.username, body.password, address=client_source(request)
+    )
     issued = accounts.start_session(session, account, settings.session_hours)
     response.set_cookie(
         SESSION_COOKIE,

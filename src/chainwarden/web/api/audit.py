@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from chainwarden.audit import AuditEvent, visible_events
-from chainwarden.web.deps import CurrentActor, Tx
+from chainwarden.web.deps import CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import AuditEventOut
 
-router = APIRouter(prefix="/audit", tags=["audit"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/audit", tags=["audit"])
 
 
 @router.get("", response_model=list[AuditEventOut])

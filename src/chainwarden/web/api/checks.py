@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from chainwarden.registry import checks as rules
 from chainwarden.registry.models import CheckCampaign, CheckResponse
-from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx
+from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import (
     CampaignIn,
     CampaignOut,
@@ -15,7 +15,7 @@ from chainwarden.web.schemas import (
     OutstandingOut,
 )
 
-router = APIRouter(prefix="/checks", tags=["regular checks"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/checks", tags=["regular checks"])
 
 
 @router.get("", response_model=list[CampaignOut])

@@ -10,7 +10,7 @@ from chainwarden.audit import AuditEvent, events_for
 from chainwarden.registry import deadlines
 from chainwarden.registry import filings as rules
 from chainwarden.registry.models import Filing, FilingChange, FilingState
-from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx
+from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import (
     AuditEventOut,
     CancellationIn,
@@ -21,7 +21,7 @@ from chainwarden.web.schemas import (
     ReasonIn,
 )
 
-router = APIRouter(prefix="/filings", tags=["filings"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/filings", tags=["filings"])
 
 
 @router.get("", response_model=list[FilingOut])

@@ -20,11 +20,11 @@ from chainwarden.gateway.models import Complaint, Post, Report
 from chainwarden.identity.users import USER_TOKEN_PREFIX
 from chainwarden.registry.deadlines import local_date
 from chainwarden.screening import Screener
-from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx, client_source
+from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx, UnitOfWorkRoute, client_source
 from chainwarden.web.problems import problem
 from chainwarden.web.schemas import Day, Out
 
-router = APIRouter(tags=["gateway"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["gateway"])
 
 # Bytes in one publish request body (the text itself is bounded in characters by the domain).
 MAX_BODY = 64 * 1024

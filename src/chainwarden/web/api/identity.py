@@ -16,11 +16,11 @@ from chainwarden.identity.errors import IdentityError
 from chainwarden.identity.models import Agreement, Measure, ServiceUser
 from chainwarden.identity.numbers import NumberRejected, check
 from chainwarden.identity.verifiers import VerificationResult, Verifier, configured_verifier
-from chainwarden.web.deps import Clock, CurrentActor, Tx
+from chainwarden.web.deps import Clock, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import Moment, Out
 from chainwarden.web.user_auth import CurrentServiceUser
 
-router = APIRouter(tags=["identity"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["identity"])
 
 
 def verifier_for(request: Request) -> Verifier:

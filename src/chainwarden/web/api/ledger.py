@@ -14,10 +14,10 @@ from chainwarden.ledger import disposal as disposals
 from chainwarden.ledger import items
 from chainwarden.ledger.models import Chain, Disposal
 from chainwarden.ledger.verification import verify
-from chainwarden.web.deps import Clock, CurrentActor, Tx
+from chainwarden.web.deps import Clock, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import Out
 
-router = APIRouter(prefix="/ledger", tags=["ledger"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/ledger", tags=["ledger"])
 
 
 class ItemOut(BaseModel):

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from chainwarden.registry import filings as filing_rules
 from chainwarden.registry import providers as registry
 from chainwarden.registry.models import Filing, Provider, Service
-from chainwarden.web.deps import Calendar, CurrentActor, Tx
+from chainwarden.web.deps import Calendar, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import (
     FilingOut,
     ProviderIn,
@@ -17,7 +17,7 @@ from chainwarden.web.schemas import (
     ServiceOut,
 )
 
-router = APIRouter(tags=["providers"])
+router = APIRouter(route_class=UnitOfWorkRoute, tags=["providers"])
 
 
 @router.get("/providers", response_model=list[ProviderOut])

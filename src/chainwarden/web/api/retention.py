@@ -22,10 +22,10 @@ from chainwarden.retention.models import (
     HoldScope,
     LegalHold,
 )
-from chainwarden.web.deps import Clock, CurrentActor, Tx
+from chainwarden.web.deps import Clock, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import Moment
 
-router = APIRouter(prefix="/retention", tags=["retention"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/retention", tags=["retention"])
 
 
 class TreeHeadOut(BaseModel):

@@ -23,11 +23,11 @@ from chainwarden.supervision.models import (
     PenaltyDecision,
     RectificationOrder,
 )
-from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx
+from chainwarden.web.deps import Calendar, Clock, CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import Count, Day, OptionalReasonIn, Out, ReasonIn
 
-router = APIRouter(prefix="/supervision", tags=["supervision"])
-public_router = APIRouter(prefix="/registry", tags=["public registry"])
+router = APIRouter(route_class=UnitOfWorkRoute, prefix="/supervision", tags=["supervision"])
+public_router = APIRouter(route_class=UnitOfWorkRoute, prefix="/registry", tags=["public registry"])
 
 
 # --- schemas ---

@@ -19,7 +19,6 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.routing import APIRoute
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
@@ -33,7 +32,14 @@ from chainwarden.registry.regions import PROVINCES
 from chainwarden.settings import LOCAL_TZ, get_settings
 from chainwarden.store import Database
 from chainwarden.web import nav
-from chainwarden.web.deps import CSRF_HEADER, SAFE_METHODS, SESSION_COOKIE, get_db
+from chainwarden.web.deps import (
+    CSRF_HEADER,
+    SAFE_METHODS,
+    SESSION_COOKIE,
+    UnitOfWorkRoute,
+    get_db,
+    release_connections,
+)
 from chainwarden.web.i18n import (
     HTML_LANG,
     LANG_COOKIE,
@@ -297,6 +303,9 @@ def render(
         "notice": NOTICES.get(request.query_params.get("done", "")),
     }
     values.update(context or {})
+    # The page's data is read: its connection goes back to the pool before the (slower)
+    # rendering, so a crowd of page views cannot hold every connection while they render.
+    release_connections()
     html = environment(language).get_template(template).render(values)
     response = HTMLResponse(html, status_code)
     finish(request, response, language, found)
@@ -377,7 +386,7 @@ def error_page(request: Request, exc: ChainwardenError) -> HTMLResponse:
     )
 
 
-class PageRoute(APIRoute):
+class PageRoute(UnitOfWorkRoute):
     """A route whose errors are pages: sign-in required → the sign-in page; a domain error → an
     error page in the visitor's language with the status the API would use."""
 

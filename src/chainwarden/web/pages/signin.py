@@ -8,9 +8,10 @@ from fastapi import APIRouter, Depends, Form, Request, Response
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts import service as accounts
+from chainwarden.accounts import throttle
 from chainwarden.errors import ChainwardenError
 from chainwarden.settings import get_settings
-from chainwarden.web.deps import DB, SESSION_COOKIE
+from chainwarden.web.deps import DB, SESSION_COOKIE, client_source
 from chainwarden.web.pages.common import (
     PageRoute,
     PageVisitor,
@@ -46,7 +47,9 @@ def signin(
     hours = get_settings().session_hours
 
     def start(session: Session) -> tuple[accounts.IssuedSecret, str]:
-        account = accounts.authenticate(session, username, password)
+        account = throttle.authenticate(
+            db, session, username, password, address=client_source(request)
+        )
         return accounts.start_session(session, account, hours), home_for(accounts.actor_of(account))
 
     result = attempt(db, start)
