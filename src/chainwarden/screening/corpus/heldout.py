@@ -13,27 +13,17 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
-from pathlib import Path
 
+from chainwarden.screening.corpus.build_corpus import hand_written_samples
 from chainwarden.screening.engine import Screener
 from chainwarden.screening.evaluate import Sample, read_samples
 from chainwarden.screening.lexicon import packaged_lexicon
 from chainwarden.screening.train import CORPUS, DEFAULTS, train
 
-HERE = Path(__file__).resolve().parent
-
 
 def handwritten_texts() -> set[str]:
     """The texts of the hand-written files, as ``build_corpus.py`` reads them."""
-    texts: set[str] = set()
-    for name in ("handwritten_zh.tsv", "handwritten_en.tsv"):
-        for line in (HERE / name).read_text(encoding="utf-8").splitlines():
-            if not line.strip() or line.startswith("#") or line == "label\ttext":
-                continue
-            raw = line.split("\t")[1].strip()
-            texts.add(re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), raw))
-    return texts
+    return {sample.text for sample in hand_written_samples()}
 
 
 def main() -> None:
