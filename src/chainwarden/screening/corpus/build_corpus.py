@@ -763,6 +763,58 @@ def _compose_for(
     return out
 
 
+SEGMENT_KINDS = (
+    "news.open",
+    "news.scheme",
+    "news.finding",
+    "news.close",
+    "warning.open",
+    "warning.point",
+    "warning.close",
+)
+ASSEMBLED = {"news": 260, "warning": 160}  # per language
+
+
+def read_segments(path: Path) -> dict[str, list[str]]:
+    """``kind<TAB>text`` lines: the sentences reports and warnings are assembled from."""
+    segments: dict[str, list[str]] = {kind: [] for kind in SEGMENT_KINDS}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line == "kind\ttext":
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or fields[0] not in segments:
+            raise ValueError(f"{path.name}:{number}: expected 'kind<TAB>text', got {line!r}")
+        segments[fields[0]].append(unescape(fields[1].strip()))
+    return segments
+
+
+def assemble_reports(rng: random.Random) -> list[Sample]:
+    """News reports and warnings that restate schemes in the promoters' own terms: lawful texts
+    whose vocabulary is that of the adverts they describe."""
+    out: list[Sample] = []
+    for lang in ("zh", "en"):
+        path = HERE / f"segments_{lang}.tsv"
+        if not path.exists():
+            continue
+        seg = read_segments(path)
+        join = "" if lang == "zh" else " "
+        for _ in range(ASSEMBLED["news"]):
+            schemes = rng.sample(seg["news.scheme"], rng.randint(1, 3))
+            body = join.join(schemes)
+            parts = [rng.choice(seg["news.open"]), body, rng.choice(seg["news.finding"])]
+            if rng.random() < 0.7:
+                parts.append(rng.choice(seg["news.close"]))
+            sep = rng.choice((join, "\n"))
+            out.append(Sample(sep.join(parts), lang, "news"))
+        for _ in range(ASSEMBLED["warning"]):
+            points = rng.sample(seg["warning.point"], rng.randint(2, 6))
+            parts = [rng.choice(seg["warning.open"]), *points]
+            if rng.random() < 0.8:
+                parts.append(rng.choice(seg["warning.close"]))
+            out.append(Sample("\n".join(parts), lang, "warning"))
+    return out
+
+
 # --------------------------------------------------------------------------- obfuscation
 
 
@@ -902,6 +954,7 @@ def build(seed: int = SEED, per_template: int = 5) -> list[dict[str, str]]:
     rng = random.Random(seed)
     hand = hand_written_samples()
     samples = hand + generate_templated(rng, per_template) + compose_long(rng, hand)
+    samples += assemble_reports(rng)
     seen: set[str] = set()
     unique: list[Sample] = []
     for sample in samples:
