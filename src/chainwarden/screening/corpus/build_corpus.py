@@ -666,13 +666,13 @@ def generate_templated(rng: random.Random, per_template: int) -> list[Sample]:
 # forum thread with one advert among the replies, a news page that reports a scheme and then
 # moves on to the weather, a landing page that repeats its pitch in several blocks.
 COMPOSED = {
-    "page": 450,  # everyday paragraphs of a portal or notice board -> other
-    "thread": 350,  # a forum or group-chat thread of short posts -> other
-    "report": 160,  # several paragraphs of one lawful label (news, warning, tech) -> that label
-    "report_page": 160,  # a lawful report followed by unrelated everyday paragraphs -> its label
-    "embedded": 40,  # per prohibited label: one prohibited text inside everyday text -> that label
-    "landing": 25,  # per prohibited label: several pitches of one label together -> that label
-    "gray_page": 30,  # a market report or a question among everyday text -> gray
+    "page": 700,  # everyday paragraphs of a portal or notice board -> other
+    "thread": 560,  # a forum or group-chat thread of short posts -> other
+    "report": 240,  # several paragraphs of one lawful label (news, warning, tech) -> that label
+    "report_page": 240,  # a lawful report followed by unrelated everyday paragraphs -> its label
+    "embedded": 60,  # per prohibited label: one prohibited text inside everyday text -> that label
+    "landing": 35,  # per prohibited label: several pitches of one label together -> that label
+    "gray_page": 80,  # a market report or a question among everyday text -> gray
 }
 PARAGRAPH_MIN = {"zh": 30, "en": 70}
 THREAD_MARKS = {
@@ -772,7 +772,7 @@ SEGMENT_KINDS = (
     "warning.point",
     "warning.close",
 )
-ASSEMBLED = {"news": 260, "warning": 160}  # per language
+ASSEMBLED = {"news": 340, "warning": 220}  # per language
 
 
 def read_segments(path: Path) -> dict[str, list[str]]:
