@@ -984,10 +984,43 @@ def dump_line(row: dict[str, str]) -> str:
     return line
 
 
+LENGTH_BUCKETS = ((1, 9), (10, 100), (101, 400), (401, 1000), (1001, MAX_LENGTH))
+
+
+def counts_markdown(rows: list[dict[str, str]]) -> str:
+    """The README's count tables: per label and language, and per length bucket."""
+    labels = (*PROHIBITED, *ALLOWED, "gray")
+    by = Counter((row["label"], row["lang"]) for row in rows)
+    hidden = Counter(row["label"] for row in rows if row["obfuscation"] != "none")
+    names = [
+        f"{low}–{high}" if high < MAX_LENGTH else f">{low - 1}" for low, high in LENGTH_BUCKETS
+    ]
+    lengths = Counter(
+        (row["label"], name)
+        for row in rows
+        for (low, high), name in zip(LENGTH_BUCKETS, names, strict=True)
+        if low <= len(row["text"]) <= high
+    )
+    out = [
+        "| label | expected | zh | en | obfuscated | total | " + " | ".join(names) + " |",
+        "|---|---|---|---|---|---|" + "---|" * len(names),
+    ]
+    for label in labels:
+        cells = [label, EXPECTED[label], by[(label, "zh")], by[(label, "en")], hidden[label]]
+        cells += [by[(label, "zh")] + by[(label, "en")], *(lengths[(label, n)] for n in names)]
+        out.append("| " + " | ".join(str(c) for c in cells) + " |")
+    langs = Counter(row["lang"] for row in rows)
+    cells = ["**total**", "", langs["zh"], langs["en"], sum(hidden.values()), len(rows)]
+    cells += [sum(lengths[(label, n)] for label in labels) for n in names]
+    out.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--counts", action="store_true", help="print the README's count tables")
     args = parser.parse_args()
     rows = build(args.seed)
     with args.output.open("w", encoding="utf-8") as handle:
@@ -998,6 +1031,8 @@ def main() -> None:
     print(f"{len(rows)} samples -> {args.output}")
     print(" ".join(f"{k}={v}" for k, v in sorted(labels.items())))
     print(" ".join(f"{k}={v}" for k, v in sorted(langs.items())))
+    if args.counts:
+        print(counts_markdown(rows))
 
 
 if __name__ == "__main__":
