@@ -8,6 +8,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import ahocorasick_rs
+
 HERE = Path(__file__).resolve().parent
 HOLDOUT = HERE / "holdout.jsonl"
 
@@ -71,3 +73,46 @@ def test_contacts_are_invented() -> None:
     for r in stats.load(HOLDOUT):
         for host in re.findall(r"https?://([^/\s]+)", r["text"]):
             assert host.endswith(("example.com", "example.org")), (r["id"], host)
+
+
+def test_invisible_characters_are_written_as_escapes() -> None:
+    """Editors cannot drop a zero-width character without the diff showing it."""
+    raw = HOLDOUT.read_text(encoding="utf-8")
+    assert not set("\u200b\u200c\u200d\u2060\ufeff") & set(raw)
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def test_no_holdout_text_is_in_the_screening_package() -> None:
+    """The set stays apart from what the engine is built from: corpus, lexicon, rules and code."""
+    package = HERE.parents[2] / "src" / "chainwarden" / "screening"
+    chunks: list[str] = []
+    for path in sorted(package.rglob("*")):
+        if not path.is_file() or path.suffix in {".pyc", ".bin", ".pkl", ".npz", ".gz"}:
+            continue
+        try:
+            raw = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        if path.suffix == ".jsonl":
+            for line in raw.splitlines():
+                try:
+                    chunks.extend(_strings(json.loads(line)))
+                except ValueError:
+                    chunks.append(line)
+        else:
+            chunks.append(raw)
+    haystack = "\n".join(" ".join(c.split()) for c in chunks)
+    rows = [r for r in stats.load(HOLDOUT) if len(" ".join(r["text"].split())) >= 20]
+    # One automaton pass over the package instead of one substring search per text.
+    finder = ahocorasick_rs.AhoCorasick([" ".join(r["text"].split()) for r in rows])
+    found = {i for i, _, _ in finder.find_matches_as_indexes(haystack, overlapping=True)}
+    assert sorted(rows[i]["id"] for i in found) == []
