@@ -670,9 +670,9 @@ COMPOSED = {
     "thread": 560,  # a forum or group-chat thread of short posts -> other
     "report": 240,  # several paragraphs of one lawful label (news, warning, tech) -> that label
     "report_page": 240,  # a lawful report followed by unrelated everyday paragraphs -> its label
-    "embedded": 60,  # per prohibited label: one prohibited text inside everyday text -> that label
+    "embedded": 70,  # per prohibited label: one prohibited text inside everyday text -> that label
     "landing": 35,  # per prohibited label: several pitches of one label together -> that label
-    "gray_page": 80,  # a market report or a question among everyday text -> gray
+    "gray_page": 100,  # a market report or a question among everyday text -> gray
 }
 PARAGRAPH_MIN = {"zh": 30, "en": 70}
 THREAD_MARKS = {
@@ -772,7 +772,7 @@ SEGMENT_KINDS = (
     "warning.point",
     "warning.close",
 )
-ASSEMBLED = {"news": 340, "warning": 220}  # per language
+ASSEMBLED = {"news": 400, "warning": 260}  # per language
 
 
 def read_segments(path: Path) -> dict[str, list[str]]:
