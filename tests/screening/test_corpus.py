@@ -33,7 +33,7 @@ def test_every_label_in_both_languages_short_and_long(rows: list[dict[str, str]]
     for label in LABELS:
         for lang in ("zh", "en"):
             assert counts[(label, lang)] >= 100, (label, lang)
-            assert long[(label, lang)] >= 5, (label, lang)
+            assert long[(label, lang)] >= 20, (label, lang)
     assert any(len(row["text"]) > 1000 for row in rows if row["lang"] == "zh")
     assert any(len(row["text"]) > 1000 for row in rows if row["lang"] == "en")
 
