@@ -197,7 +197,9 @@ def test_packaged_lexicon_reads() -> None:
 def test_a_score_alone_never_blocks(trained: tuple[Screener, Path]) -> None:
     _, path = trained
     eager = Screener.load(
-        lexicon=LEXICON, model=path, thresholds=Thresholds(block=0.0, review=0.0, gray=0.0)
+        lexicon=LEXICON,
+        model=path,
+        thresholds=Thresholds(block=0.0, review=0.0, gray=0.0, unsupported=0.0),
     )
     result = eager.screen("周末去公园散步")
     assert result.hits == ()

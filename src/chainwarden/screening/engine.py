@@ -274,9 +274,12 @@ class Thresholds:
     # marks and after the context discount, reach ``evidence``.
     corroborated: float = 0.5
     evidence: float = 0.8
+    # To hold a text for review on the classifier's score alone, with nothing located in it
+    # (no category hit, no offer addressed to the reader).
+    unsupported: float = 0.9
 
     def __post_init__(self) -> None:
-        for name in ("block", "review", "gray", "corroborated", "evidence"):
+        for name in ("block", "review", "gray", "corroborated", "evidence", "unsupported"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ScreeningError(
@@ -622,7 +625,8 @@ class Screener:
         by_gray &= units.content
         # No block without located evidence: a score alone holds a text for review at most.
         block = (score >= t.block) & has_hit
-        flagged = (score >= t.review) | by_gray
+        supported = has_hit | (promotion > 0)
+        flagged = ((score >= t.review) & supported) | (score >= t.unsupported) | by_gray
         unit_decision = np.where(block, 2, np.where(flagged, 1, 0))
         firsts = units.first[:-1]
         key = unit_decision + np.clip(score, 0.0, 1.0) * 0.5
@@ -946,8 +950,8 @@ class _Outcome:
             else:
                 code, name, value = "block.evidence", "block", t.block
         elif decision == 1:
-            if score >= t.block:
-                code, name, value = "review.no_evidence", "block", t.block
+            if score >= t.block and not evidence:
+                code, name, value = "review.no_evidence", "unsupported", t.unsupported
             elif score >= t.review:
                 code, name, value = "review.score", "review", t.review
             else:
