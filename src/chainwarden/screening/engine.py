@@ -336,12 +336,27 @@ class Evidence:
 
 # Where a sentence ends: a Chinese or Western terminator or a line break ("." only before a
 # space or the end, so that 2.5% and example.com stay whole).
-_TERMINATORS = np.zeros(128, dtype=bool)
-_TERMINATORS[[ord(c) for c in "!?;\n\r"]] = True
 _CJK_TERMINATORS = np.array([ord(c) for c in "。！？；…"], dtype=np.uint32)
-_SPACES = np.zeros(128, dtype=bool)
-_SPACES[[ord(c) for c in " \t"]] = True
 UNIT_MAX = 200  # a longer sentence is scored in windows of this many characters
+
+
+def _unit_classes() -> npt.NDArray[np.uint8]:
+    """Per code point below 0x10000: 1 ends a sentence, 2 is a space, 4 is content (a letter,
+    a digit or a character of a script, not punctuation)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in "!?;\n\r"]] |= 1
+    table[_CJK_TERMINATORS] |= 1
+    table[[ord(c) for c in " \t"]] |= 2
+    table[np.flatnonzero(_ASCII_WORD)] |= 4
+    script = np.ones(0x10000, dtype=bool)
+    script[:0x80] = False
+    script[0x2000:0x2070] = False
+    script[0x3000:0x3040] = False
+    table[script] |= 4
+    return table
+
+
+_UNIT_CLASS = _unit_classes()
 
 
 @dataclass(frozen=True)
@@ -374,10 +389,10 @@ class Units:
         n = len(codes)
         starts = batch.starts
         ends = np.append(starts[1:] - 1, n)
-        small = codes < 128
-        low = codes & 127
-        term = (small & _TERMINATORS[low]) | np.isin(codes, _CJK_TERMINATORS)
-        space = small & _SPACES[low]
+        # One lookup gives each character's class (code points past the table are content).
+        kind = _UNIT_CLASS[np.minimum(codes, 0xFFFF)]
+        term = (kind & 1).astype(bool)
+        space = (kind & 2).astype(bool)
         dot = np.flatnonzero(codes == 46)
         after = np.minimum(dot + 1, n - 1)
         dot = dot[(dot + 1 >= n) | space[after] | (codes[after] == 1) | term[after]]
@@ -411,11 +426,7 @@ class Units:
             stops = np.minimum(np.append(cuts[1:], n), ends[doc])
         first = np.searchsorted(doc, np.arange(batch.size + 1)).astype(np.int64)
         # Units with a letter, a digit or a character of a script (not only punctuation).
-        content = (small & _ASCII_WORD[low]) | (
-            (codes >= 0x80)
-            & ~((codes >= 0x2000) & (codes < 0x2070))
-            & ~((codes >= 0x3000) & (codes < 0x3040))
-        )
+        content = kind & 4
         seen_content = np.concatenate(([0], np.cumsum(content)))
         has_content = seen_content[stops] > seen_content[cuts]
         if len(cuts) == batch.size:
