@@ -123,8 +123,23 @@ def run() -> None:
     base_re = timed("(a) re alternation on lower-cased text", regex, chars, len(texts), repeat=1)
     base_ac = timed("(b) ahocorasick-rs on normalised text", bare, chars, len(texts))
     base_py = timed("    pyahocorasick on normalised text", pyaho, chars, len(texts))
+    # One message at a time, as the publish path screens: wall-clock latency of each call.
+    single = texts[:3000]
+    for text in single[:200]:
+        screener.screen(text)
+    took = []
+    for text in single:
+        start = time.perf_counter()
+        screener.screen(text).to_dict()
+        took.append(time.perf_counter() - start)
+    took.sort()
+    p50, p99 = took[len(took) // 2] * 1e6, took[int(len(took) * 0.99)] * 1e6
+    print(
+        f"{'Screener.screen one message (read with to_dict)':<52} p50 {p50:6.0f} µs   p99 {p99:6.0f} µs"
+    )
     print(f"chainwarden / re alternation:      {ours / base_re:6.1f}x  (aim >= 10x)")
     print(f"bare automaton / chainwarden:      {base_ac / ours:6.2f}x  (aim <= 3x)")
+    print(f"one message: p50 {p50:,.0f} µs, p99 {p99:,.0f} µs  (aim p50 <= 60 µs, p99 <= 500 µs)")
     print(f"ahocorasick-rs / pyahocorasick:    {base_ac / base_py:6.2f}x")
     print(
         f"chainwarden messages per second:   {ours:,.0f}; {tuned:,.0f} as `chainwarden screen`"

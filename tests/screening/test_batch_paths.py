@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from chainwarden.screening import Decision, Hit, Screener, ScreeningResult, Thresholds
 from chainwarden.screening import engine as engine_module
-from chainwarden.screening.model import Batch, hashed_ngrams
+from chainwarden.screening.model import Batch, hashed_ngrams, ngram_scale
 from chainwarden.screening.normalise import (
     _CJK_SPLIT,
     _LATIN_SPLIT,
@@ -95,7 +95,7 @@ def _reference_logits(screener: Screener, batch: Batch, extras: np.ndarray) -> n
         for d, b in zip(doc.tolist(), bucket.tolist(), strict=True):
             total[d] += model.ngram_weights[b]
             counts[d] += 1
-    total /= np.sqrt(np.maximum(counts, 1.0)).astype(np.float32)[:, None]
+    total /= ngram_scale(counts).astype(np.float32)[:, None]
     total += (extras * np.float32(model.extra_scale)) @ model.extra_weights
     return total + model.intercept
 
@@ -153,7 +153,8 @@ def test_a_result_can_be_made_by_hand() -> None:
         "score": 0.9,
         "categories": ["fraud"],
         "hits": [hit.to_dict()],
-    }
+    }  # a result made by hand has no reason
+    assert result.reason is None
     assert result.category_scores == {} and result.context == ()
 
 

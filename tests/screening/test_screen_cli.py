@@ -95,7 +95,18 @@ def test_eval_prints_the_confusion_and_rates() -> None:
         app, ["screening", "eval", str(HERE / "corpus.jsonl"), "--lexicon", str(LEXICON)]
     )
     assert human.exit_code == 0
-    assert "allowed blocked" in human.stdout and "fundraising" in human.stdout
+    assert "误拦" in human.stdout and "拦截率" in human.stdout
+    for bucket in ("<50", "50-200", "200-1000", ">1000"):
+        assert bucket in human.stdout
+        assert set(report["by_length"][bucket]) >= {
+            "prohibited_passed",
+            "block_recall",
+            "allowed_blocked",
+            "allowed_flagged",
+        }
+    assert report["by_length"]["<50"]["texts"] + report["by_length"]["50-200"]["texts"] <= 33
+    assert set(report["by_lang"]) == {"zh", "en"} and "fundraising" in report["by_label"]
+    assert report["blocked_without_evidence"] == 0
 
 
 def test_eval_rejects_an_unlabelled_file(tmp_path: Path) -> None:

@@ -51,7 +51,11 @@ def test_every_hit_points_at_what_it_matched_in_the_original(rules: Screener) ->
 
 def test_result_follows_the_json_contract(rules: Screener) -> None:
     data = rules.screen("保本保息").with_id("m-1").to_dict()
-    assert list(data) == ["id", "decision", "score", "categories", "hits"]
+    assert list(data) == ["id", "decision", "score", "categories", "hits", "reason"]
+    reason = data["reason"]
+    assert reason["code"] == "block.evidence" and reason["zh"] and reason["en"]
+    assert reason["threshold"]["name"] == "block" and reason["evidence"]
+    assert reason["sentence"] == {"start": 0, "end": 4}
     assert data["decision"] == "block" and 0 <= data["score"] <= 1
     assert list(data["hits"][0]) == ["rule", "category", "start", "end", "matched"]
     assert "id" not in rules.screen("hello").to_dict()
@@ -188,3 +192,23 @@ def test_thresholds_are_checked_and_configurable(rules: Screener) -> None:
 def test_packaged_lexicon_reads() -> None:
     lexicon = packaged_lexicon()
     assert lexicon.version
+
+
+def test_a_score_alone_never_blocks(trained: tuple[Screener, Path]) -> None:
+    _, path = trained
+    eager = Screener.load(
+        lexicon=LEXICON,
+        model=path,
+        thresholds=Thresholds(block=0.0, review=0.0, gray=0.0, unsupported=0.0),
+    )
+    result = eager.screen("周末去公园散步")
+    assert result.hits == ()
+    assert result.decision is Decision.REVIEW
+    assert result.reason is not None and result.reason["code"] == "review.no_evidence"
+    assert result.categories == ()
+
+
+def test_categories_follow_the_located_evidence(rules: Screener) -> None:
+    result = rules.screen("保本保息，稳赚不赔")
+    assert result.categories
+    assert set(result.categories) <= {h.category for h in result.hits}

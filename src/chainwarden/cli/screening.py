@@ -163,7 +163,9 @@ def eval_(
     worst: int = typer.Option(10, min=0, help="How many of the worst misses to list."),
     json_: bool = typer.Option(False, "--json", help="Print JSON for machines."),
 ) -> None:
-    """Measure the screener on a labelled set: confusion table, recalls, false-block/flag rates."""
+    """Measure the screener on a labelled set: confusion table; the four headline rates by
+    category, language and length (<50, 50–200, 200–1,000, >1,000 characters); obfuscated
+    against clean recall."""
     from chainwarden.screening.evaluate import evaluate, read_samples
 
     samples = read_samples(file)
@@ -177,24 +179,47 @@ def eval_(
     for expected, row in report.confusion.items():
         table.add_row(expected, *(str(row[d]) for d in ("pass", "review", "block")))
     out_console.print(table)
-    labels = Table(
-        "label 类别", "recall 正确率", title="per label (share given its expected decision)"
+
+    def rates_table(title: str, head: str, rows: dict[str, Any]) -> Table:
+        table = Table(
+            head,
+            "texts 条数",
+            "prohibited passed 违规放行",
+            "block recall 拦截率",
+            "lawful blocked 误拦",
+            "lawful flagged 误报",
+            title=title,
+        )
+        for name, r in rows.items():
+            table.add_row(
+                name,
+                str(r.texts),
+                f"{r.prohibited_passed:.1%}" if r.prohibited else "–",
+                f"{r.block_recall:.1%}" if r.prohibited else "–",
+                f"{r.allowed_blocked:.1%}" if r.allowed else "–",
+                f"{r.allowed_flagged:.1%}" if r.allowed else "–",
+            )
+        return table
+
+    out_console.print(rates_table("by category 按类别", "label 类别", report.by_label))
+    out_console.print(rates_table("by language 按语言", "lang 语言", report.by_lang))
+    out_console.print(
+        rates_table("by length (characters) 按长度（字符）", "length 长度", report.by_length)
     )
-    for label, value in report.label_recall.items():
-        labels.add_row(label, f"{value:.1%}")
-    out_console.print(labels)
     tricks = Table("obfuscation 混淆", "blocked 拦截率", title="prohibited texts by obfuscation")
     for trick, value in report.obfuscation_recall.items():
         tricks.add_row(trick, f"{value:.1%}")
     out_console.print(tricks)
     out_console.print(
-        f"prohibited passed 违规放行: {report.prohibited_passed:.1%}   "
-        f"allowed blocked 误拦: {report.allowed_blocked:.1%}   "
-        f"allowed flagged 误报(复核+拦截): {report.allowed_flagged:.1%}"
+        f"prohibited passed silently 违规放行: {report.prohibited_passed:.1%}   "
+        f"block recall 拦截率: {report.block_recall:.1%}   "
+        f"lawful blocked 误拦: {report.allowed_blocked:.1%}   "
+        f"lawful flagged 误报(复核+拦截): {report.allowed_flagged:.1%}"
     )
     out_console.print(
         f"recall clean 未混淆召回: {report.clean_recall:.1%}   "
-        f"obfuscated 混淆召回: {report.obfuscated_recall:.1%}"
+        f"obfuscated 混淆召回: {report.obfuscated_recall:.1%}   "
+        f"blocks without located evidence 无证据拦截: {report.blocked_without_evidence}"
     )
     if report.misses:
         misses = Table("id", "label", "decision", "score", "text", title="worst misses 最严重错误")

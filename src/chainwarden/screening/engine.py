@@ -66,6 +66,7 @@ _CONTEXT_DISCOUNT = {
     "tech": 0.6,
     "question": 0.5,
     "market": 0.4,
+    "promotion": 0.0,  # not a frame: it cancels the others
 }
 
 
@@ -109,6 +110,7 @@ class ScreeningResult:
         "_hits",
         "_index",
         "_outcome",
+        "_reason",
         "_score",
         "decision",
         "id",
@@ -127,6 +129,7 @@ class ScreeningResult:
         id: Any = None,
         category_scores: Mapping[str, float] | None = None,
         context: tuple[str, ...] = (),  # context kinds seen (warning, report, …)
+        reason: Mapping[str, Any] | None = None,  # why: evidence, context, threshold (zh/en)
     ) -> None:
         for name, value in (
             ("decision", decision),
@@ -136,6 +139,7 @@ class ScreeningResult:
             ("_hits", hits),
             ("_category_scores", {} if category_scores is None else category_scores),
             ("_context", context),
+            ("_reason", reason),
             ("_outcome", None),
             ("_index", 0),
         ):
@@ -183,6 +187,13 @@ class ScreeningResult:
         value: tuple[str, ...] = self._lazy("_context")
         return value
 
+    @property
+    def reason(self) -> Mapping[str, Any] | None:
+        """Why this decision: ``code``, ``threshold``, ``sentence`` (the deciding sentence in
+        the original text), ``evidence``, ``context``, ``speech_act``, and ``zh``/``en`` text."""
+        value: Mapping[str, Any] | None = self._lazy("_reason")
+        return value
+
     def _fields(self) -> tuple[Any, ...]:
         return (
             self.decision,
@@ -192,6 +203,7 @@ class ScreeningResult:
             self.id,
             self.category_scores,
             self.context,
+            self.reason,
         )
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -209,7 +221,16 @@ class ScreeningResult:
     __hash__ = None  # type: ignore[assignment]  # category_scores is a mapping
 
     def __repr__(self) -> str:
-        names = ("decision", "score", "categories", "hits", "id", "category_scores", "context")
+        names = (
+            "decision",
+            "score",
+            "categories",
+            "hits",
+            "id",
+            "category_scores",
+            "context",
+            "reason",
+        )
         inner = ", ".join(f"{n}={v!r}" for n, v in zip(names, self._fields(), strict=True))
         return f"ScreeningResult({inner})"
 
@@ -222,6 +243,7 @@ class ScreeningResult:
             id,
             self.category_scores,
             self.context,
+            self.reason,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -230,6 +252,8 @@ class ScreeningResult:
         out["score"] = self.score
         out["categories"] = list(self.categories)
         out["hits"] = [h.to_dict() for h in self.hits]
+        if self.reason is not None:
+            out["reason"] = dict(self.reason)
         return out
 
 
@@ -250,9 +274,12 @@ class Thresholds:
     # marks and after the context discount, reach ``evidence``.
     corroborated: float = 0.5
     evidence: float = 0.8
+    # To hold a text for review on the classifier's score alone, with nothing located in it
+    # (no category hit, no offer addressed to the reader).
+    unsupported: float = 0.9
 
     def __post_init__(self) -> None:
-        for name in ("block", "review", "gray", "corroborated", "evidence"):
+        for name in ("block", "review", "gray", "corroborated", "evidence", "unsupported"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ScreeningError(
@@ -301,9 +328,140 @@ class Evidence:
     source: IntArray  # index into ``Screener.sources``
     start: IntArray  # [start, end) in the normalised text
     end: IntArray
-    categories: FloatArray  # (texts, 6): noisy-OR of the rule weights per category
-    context: FloatArray  # (texts, 6): strongest cue per context kind
-    extras: FloatArray  # (texts, len(EXTRAS)): what the classifier sees
+    unit: IntArray  # which unit (sentence or window) the hit begins in
+    categories: FloatArray  # (units, 6): noisy-OR of the rule weights per category
+    context: FloatArray  # (units, 7): strongest cue per context kind in the unit's text
+    extras: FloatArray  # (units, len(EXTRAS)): what the classifier sees
+
+
+# Where a sentence ends: a Chinese or Western terminator or a line break ("." only before a
+# space or the end, so that 2.5% and example.com stay whole).
+_CJK_TERMINATORS = np.array([ord(c) for c in "。！？；…"], dtype=np.uint32)
+UNIT_MAX = 200  # a longer sentence is scored in windows of this many characters
+
+
+def _unit_classes() -> npt.NDArray[np.uint8]:
+    """Per code point below 0x10000: 1 ends a sentence, 2 is a space, 4 is content (a letter,
+    a digit or a character of a script, not punctuation)."""
+    table = np.zeros(0x10000, dtype=np.uint8)
+    table[[ord(c) for c in "!?;\n\r"]] |= 1
+    table[_CJK_TERMINATORS] |= 1
+    table[[ord(c) for c in " \t"]] |= 2
+    table[np.flatnonzero(_ASCII_WORD)] |= 4
+    script = np.ones(0x10000, dtype=bool)
+    script[:0x80] = False
+    script[0x2000:0x2070] = False
+    script[0x3000:0x3040] = False
+    table[script] |= 4
+    return table
+
+
+_UNIT_CLASS = _unit_classes()
+
+
+@dataclass(frozen=True)
+class Units:
+    """The units a batch is scored by: each text's sentences, a long sentence cut in windows.
+
+    ``start``/``end`` are positions in the batch's joined string, ``doc`` the text of each unit,
+    ``first`` where each text's units begin (one more entry than texts), ``batch`` the units as a
+    batch of their own (the texts' batch itself when every text is one unit)."""
+
+    start: IntArray
+    end: IntArray
+    doc: IntArray
+    first: IntArray
+    batch: Batch
+    batch_start: IntArray  # where each text begins in the texts' joined string
+    content: npt.NDArray[np.bool_]  # the unit holds more than punctuation and spaces
+
+    @classmethod
+    def whole(cls, batch: Batch) -> Units:
+        """Each text one unit (how the classifier is trained)."""
+        ends = np.append(batch.starts[1:] - 1, len(batch.joined))
+        index = np.arange(batch.size + 1, dtype=np.int64)
+        content = np.ones(batch.size, dtype=bool)
+        return cls(batch.starts, ends, index[:-1], index, batch, batch.starts, content)
+
+    @classmethod
+    def of(cls, batch: Batch) -> Units:
+        codes = batch.codes
+        n = len(codes)
+        starts = batch.starts
+        ends = np.append(starts[1:] - 1, n)
+        # One lookup gives each character's class (code points past the table are content).
+        kind = _UNIT_CLASS[np.minimum(codes, 0xFFFF)]
+        term = (kind & 1).astype(bool)
+        space = (kind & 2).astype(bool)
+        dot = np.flatnonzero(codes == 46)
+        after = np.minimum(dot + 1, n - 1)
+        dot = dot[(dot + 1 >= n) | space[after] | (codes[after] == 1) | term[after]]
+        term[dot] = True
+        sticky = term | space
+        # A unit begins at a character that is neither, after a run of them holding a terminator.
+        begins = np.flatnonzero(~sticky[1:] & sticky[:-1]) + 1
+        if len(begins):
+            positions = np.arange(n)
+            last_plain = np.maximum.accumulate(np.where(sticky, -1, positions))
+            seen = np.cumsum(term)
+            before = begins - 1
+            run_from = last_plain[before]
+            held = seen[before] - np.where(run_from >= 0, seen[np.maximum(run_from, 0)], 0)
+            begins = begins[held > 0]
+            doc = batch.doc_of[begins]
+            begins = begins[(begins > starts[doc]) & (begins < ends[doc])]
+        cuts = np.union1d(starts, begins)
+        doc = np.searchsorted(starts, cuts, side="right") - 1
+        stops = np.minimum(np.append(cuts[1:], n), ends[doc])
+        long = np.flatnonzero(stops - cuts > UNIT_MAX)
+        if len(long):
+            # Equal windows, so that no scrap of a few characters is scored alone.
+            extra = []
+            for u in long.tolist():
+                size = int(stops[u] - cuts[u])
+                pieces = -(-size // UNIT_MAX)
+                extra.append(cuts[u] + (np.arange(1, pieces, dtype=np.int64) * size) // pieces)
+            cuts = np.union1d(cuts, np.concatenate(extra))
+            doc = np.searchsorted(starts, cuts, side="right") - 1
+            stops = np.minimum(np.append(cuts[1:], n), ends[doc])
+        first = np.searchsorted(doc, np.arange(batch.size + 1)).astype(np.int64)
+        # Units with a letter, a digit or a character of a script (not only punctuation).
+        content = kind & 4
+        seen_content = np.concatenate(([0], np.cumsum(content)))
+        has_content = seen_content[stops] > seen_content[cuts]
+        if len(cuts) == batch.size:
+            unit_batch = batch
+        else:
+            joined = batch.joined
+            unit_batch = Batch.of(
+                [joined[a:b] for a, b in zip(cuts.tolist(), stops.tolist(), strict=True)]
+            )
+        return cls(
+            cuts.astype(np.int64),
+            stops.astype(np.int64),
+            doc,
+            first,
+            unit_batch,
+            starts,
+            has_content,
+        )
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """Per unit: decision (0 pass, 1 review, 2 block), score, gray score, per-category scores,
+    whether strong rules lifted the score, the context discount; per text: the deciding unit,
+    the decision and the score."""
+
+    unit_decision: IntArray
+    score: FloatArray
+    gray: FloatArray
+    per_category: FloatArray
+    corroborated: npt.NDArray[np.bool_]
+    discount: FloatArray
+    deciding: IntArray
+    doc_decision: IntArray
+    doc_score: FloatArray
 
 
 class Screener:
@@ -422,15 +580,33 @@ class Screener:
         return self.screen_many([text])[0]
 
     def screen_many(self, texts: Sequence[str]) -> list[ScreeningResult]:
-        """Screen a batch; much faster per text than one by one."""
+        """Screen a batch; much faster per text than one by one.
+
+        Each text is scored sentence by sentence (a long sentence in windows) and takes the
+        decision of its worst sentence, so benign text around a sentence neither raises nor hides
+        it; ``block`` needs a located hit of a prohibited category in the deciding sentence."""
         if not texts:
             return []
         normalised, rewritten = self.normaliser.normalise_texts(texts)
         batch = Batch.of(normalised)
-        evidence = self.evidence(batch)
+        units = Units.of(batch)
+        evidence = self.evidence(batch, units)
+        verdict = self._decide(units, evidence)
+        decision = verdict.doc_decision.tolist()
+        outcome = _Outcome(self, texts, rewritten, units, evidence, verdict, decision)
+        pending = ScreeningResult._pending
+        return [pending(outcome, i, _DECISIONS[d]) for i, d in enumerate(decision)]
+
+    def _decide(self, units: Units, evidence: Evidence) -> _Verdict:
+        """Each unit's decision and score, then each text's: the worst of its units."""
         t = self.thresholds
+        context = evidence.context
+        # A frame (warning, report, denial, technology) discounts the rule evidence unless the
+        # text also addresses the reader with an offer (contact handle, sign-up call).
+        promotion = context[:, _PROMOTION]
+        has_hit = evidence.categories.max(axis=1) > 0
         if self.model is not None:
-            probs = self.model.probabilities(batch, evidence.extras)
+            probs = self.model.probabilities(units.batch, evidence.extras)
             per_category = probs[:, self._prohibited]
             if self._block is not None and self._review is not None:
                 score = probs[:, self._block]
@@ -438,29 +614,93 @@ class Screener:
             else:
                 score = per_category.sum(axis=1)
                 gray = probs[:, self._gray]
-            flagged = (score >= t.review) | (gray >= t.gray)
-            # Only frames that change what words mean (warnings, reports, denials, technology)
-            # discount here; market talk and questions make a text gray, not innocent.
-            discount = np.prod(1.0 - evidence.context * _FRAME_DISCOUNT, axis=1)
+            frame = 1.0 - np.prod(1.0 - context * _FRAME_DISCOUNT, axis=1)
+            discount = 1.0 - frame * (1.0 - promotion)
             rules = evidence.extras[:, EXTRAS.index("evidence:unquoted")] * discount
-            corroborated = (score >= t.corroborated) & (rules >= t.evidence)
+            corroborated = (score >= t.corroborated) & (rules >= t.evidence) & has_hit
             score = np.where(corroborated, np.maximum(score, t.block), score)
+            # Gray (price talk, "is this legit?") holds a text only where something is located:
+            # a question or market cue, or a category hit; not on the look of a long text.
+            located = has_hit | (context[:, _GRAY_KINDS].max(axis=1) > 0)
+            by_gray = (gray >= t.gray) & located
         else:
-            discount = np.prod(1.0 - evidence.context * _DISCOUNT, axis=1)
+            frame = 1.0 - np.prod(1.0 - context * _DISCOUNT, axis=1)
+            discount = 1.0 - frame * (1.0 - promotion)
             per_category = evidence.categories * discount[:, None]
             score = per_category.max(axis=1)
-            gray = evidence.context[:, _GRAY_KINDS].max(axis=1)
-            flagged = (score >= t.review) | (
-                (gray >= t.gray) & (evidence.categories.max(axis=1) > 0)
-            )
-        decision = np.where(score >= t.block, 2, np.where(flagged, 1, 0))
-        decisions = decision.tolist()
-        outcome = _Outcome(self, texts, rewritten, evidence, decisions, score, per_category)
-        pending = ScreeningResult._pending
-        return [pending(outcome, i, _DECISIONS[d]) for i, d in enumerate(decisions)]
+            gray = context[:, _GRAY_KINDS].max(axis=1)
+            by_gray = (gray >= t.gray) & has_hit
+            corroborated = np.zeros(len(score), dtype=bool)
+        # A unit of punctuation alone says nothing (the model has not seen such scraps).
+        score = np.where(units.content, score, 0.0)
+        by_gray &= units.content
+        # No block without located evidence: a score alone holds a text for review at most.
+        block = (score >= t.block) & has_hit
+        supported = has_hit | (promotion > 0)
+        flagged = ((score >= t.review) & supported) | (score >= t.unsupported) | by_gray
+        unit_decision = np.where(block, 2, np.where(flagged, 1, 0))
+        firsts = units.first[:-1]
+        key = unit_decision + np.clip(score, 0.0, 1.0) * 0.5
+        best_key = np.maximum.reduceat(key, firsts)
+        # The deciding unit of each text: the first one with the text's worst decision and score.
+        candidates = np.flatnonzero(key >= best_key[units.doc])
+        deciding = candidates[np.searchsorted(units.doc[candidates], np.arange(len(firsts)))]
+        return _Verdict(
+            unit_decision=unit_decision,
+            score=score,
+            gray=gray,
+            per_category=per_category,
+            corroborated=corroborated,
+            discount=discount,
+            deciding=deciding,
+            doc_decision=unit_decision[deciding],
+            doc_score=np.maximum.reduceat(score, firsts),
+        )
 
-    def evidence(self, batch: Batch) -> Evidence:
-        """Lexicon, context and pattern hits of every text of a batch, and the model's features."""
+    def evidence(self, batch: Batch, units: Units | None = None) -> Evidence:
+        """The hits of a batch and the model's features of each unit (each text, without units):
+        category evidence of the unit's own hits, context cues of the whole text."""
+        if units is None:
+            units = Units.whole(batch)
+        doc, source, start, end = self.find(batch)
+        unit = np.searchsorted(units.start, start, side="right") - 1
+        size = len(units.start)
+        offsets = batch.starts[doc]
+        # Each rule counts once per unit, however often it matched.
+        key = np.unique(unit * len(self.sources) + source)
+        u_unit, u_source = np.divmod(key, len(self.sources))
+        u_kind = self._source_kind[u_source]
+        is_cat = u_kind < N_CAT
+        logmiss = np.bincount(
+            u_unit[is_cat] * N_CAT + u_kind[is_cat],
+            weights=self._source_logmiss[u_source[is_cat]],
+            minlength=size * N_CAT,
+        )
+        categories = (1.0 - np.exp(logmiss)).reshape(size, N_CAT).astype(np.float32)
+        # Context is the frame of the whole text: the strongest cue of each kind anywhere in it.
+        strongest = np.zeros(batch.size * N_CTX, dtype=np.float32)
+        ctx = ~(self._source_kind[source] < N_CAT)
+        np.maximum.at(
+            strongest,
+            doc[ctx] * N_CTX + (self._source_kind[source[ctx]] - N_CAT),
+            self._source_weight[source[ctx]],
+        )
+        context = strongest.reshape(batch.size, N_CTX)[units.doc]
+        extras = np.zeros((size, len(EXTRAS)), dtype=np.float32)
+        top = categories.max(axis=1)
+        extras[:, :N_CAT] = categories
+        extras[:, N_CAT : N_CAT + N_CTX] = context
+        extras[:, N_CAT + N_CTX : N_CAT + 2 * N_CTX] = top[:, None] * context
+        extras[:, -4] = top
+        extras[:, -3] = (categories >= 0.5).sum(axis=1)
+        extras[:, -2:] = self._quoted(batch, unit, source, start, size)
+        return Evidence(
+            doc, source, start - offsets, end - offsets, unit, categories, context, extras
+        )
+
+    def find(self, batch: Batch) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+        """Every lexicon, context and pattern hit of a batch: ``(doc, source, start, end)``,
+        positions in ``batch.joined``."""
         joined = batch.joined
         word = _word_codes(batch.codes)
         docs, sources, starts, ends = [], [], [], []
@@ -515,7 +755,6 @@ class Screener:
             docs.append(np.array(rd, dtype=np.int64))
             starts.append(np.array(r_start, dtype=np.int64))
             ends.append(np.array(r_end, dtype=np.int64))
-        size = batch.size
         if docs:
             doc = np.concatenate(docs)
             source = np.concatenate(sources)
@@ -523,62 +762,34 @@ class Screener:
             end = np.concatenate(ends)
         else:
             doc = source = start = end = np.zeros(0, dtype=np.int64)
-        offsets = batch.starts[doc]
-        start = start - offsets
-        end = end - offsets
-        # Each rule counts once per text, however often it matched.
-        key = np.unique(doc * len(self.sources) + source)
-        u_doc, u_source = np.divmod(key, len(self.sources))
-        u_kind = self._source_kind[u_source]
-        is_cat = u_kind < N_CAT
-        logmiss = np.bincount(
-            u_doc[is_cat] * N_CAT + u_kind[is_cat],
-            weights=self._source_logmiss[u_source[is_cat]],
-            minlength=size * N_CAT,
-        )
-        categories = (1.0 - np.exp(logmiss)).reshape(size, N_CAT).astype(np.float32)
-        strongest = np.zeros(size * N_CTX, dtype=np.float32)
-        np.maximum.at(
-            strongest,
-            u_doc[~is_cat] * N_CTX + (u_kind[~is_cat] - N_CAT),
-            self._source_weight[u_source[~is_cat]],
-        )
-        context = strongest.reshape(size, N_CTX)
-        extras = np.zeros((size, len(EXTRAS)), dtype=np.float32)
-        top = categories.max(axis=1)
-        extras[:, :N_CAT] = categories
-        extras[:, N_CAT : N_CAT + N_CTX] = context
-        extras[:, N_CAT + N_CTX : N_CAT + 2 * N_CTX] = top[:, None] * context
-        extras[:, -4] = top
-        extras[:, -3] = (categories >= 0.5).sum(axis=1)
-        extras[:, -2:] = self._quoted(batch, doc, source, start, offsets)
-        return Evidence(doc, source, start, end, categories, context, extras)
+        return doc, source, start, end
 
     def _quoted(
-        self, batch: Batch, doc: IntArray, source: IntArray, start: IntArray, offsets: IntArray
+        self, batch: Batch, unit: IntArray, source: IntArray, start: IntArray, size: int
     ) -> FloatArray:
-        """Per text, the noisy-OR of the category hits inside quotation marks, and outside."""
-        out = np.zeros((batch.size, 2), dtype=np.float32)
+        """Per unit, the noisy-OR of the category hits inside quotation marks, and outside."""
+        out = np.zeros((size, 2), dtype=np.float32)
         is_cat = self._source_kind[source] < N_CAT
         if not is_cat.any():
             return out
         # The quotations do not overlap: a hit is inside the last one that begins at or before it,
         # if that one has not ended yet.
         spans = [m.span() for m in _QUOTED.finditer(batch.joined)]
-        at = (start + offsets)[is_cat]
+        at = start[is_cat]
         if spans:
             quote_start, quote_end = np.array(spans, dtype=np.int64).T
             last = np.searchsorted(quote_start, at, side="right") - 1
             inside = (last >= 0) & (at < quote_end[np.maximum(last, 0)])
         else:
             inside = np.zeros(len(at), dtype=bool)
-        key = np.unique(doc[is_cat] * 2 * len(self.sources) + source[is_cat] * 2 + (~inside))
-        u_doc, rest = np.divmod(key, 2 * len(self.sources))
+        n = len(self.sources)
+        key = np.unique(unit[is_cat] * 2 * n + source[is_cat] * 2 + (~inside))
+        u_unit, rest = np.divmod(key, 2 * n)
         u_source, outside = np.divmod(rest, 2)
         logmiss = np.bincount(
-            u_doc * 2 + outside, weights=self._source_logmiss[u_source], minlength=batch.size * 2
+            u_unit * 2 + outside, weights=self._source_logmiss[u_source], minlength=size * 2
         )
-        out[:] = (1.0 - np.exp(logmiss)).reshape(batch.size, 2)
+        out[:] = (1.0 - np.exp(logmiss)).reshape(size, 2)
         return out
 
     def _rule_candidates(self, batch: Batch, word: npt.NDArray[np.bool_]) -> list[list[int]]:
@@ -629,55 +840,77 @@ class _Outcome:
         screener: Screener,
         originals: Sequence[str],
         rewritten: Mapping[int, Normalised],  # texts whose positions may have moved
+        units: Units,
         evidence: Evidence,
+        verdict: _Verdict,
         decisions: list[int],
-        score: FloatArray,
-        per_category: FloatArray,
     ) -> None:
         self.screener = screener
         self.originals = originals
         self.rewritten = rewritten
+        self.units = units
         self.evidence = evidence
+        self.verdict = verdict
         self.decisions = decisions
-        self.scores: list[float] = score.tolist()
-        self.per_category = per_category
-        self._sorted_hits: tuple[list[int], list[int], list[int], list[int]] | None = None
-        self._per_category_rows: list[list[float]] | None = None
+        self._sorted_hits: tuple[list[int], list[int], list[int], list[int], list[int]] | None = (
+            None
+        )
 
     def _score(self, i: int) -> float:
-        return round(min(max(self.scores[i], 0.0), 1.0), 4)
+        return round(min(max(float(self.verdict.doc_score[i]), 0.0), 1.0), 4)
+
+    def _deciding_units(self, i: int) -> list[int]:
+        """The units of text ``i`` that reach its decision."""
+        first, stop = int(self.units.first[i]), int(self.units.first[i + 1])
+        decided = self.verdict.unit_decision[first:stop].tolist()
+        return [first + k for k, d in enumerate(decided) if d == self.decisions[i]]
+
+    def _ranked(self, i: int) -> list[tuple[str, float]]:
+        """Categories with located evidence in the deciding units, strongest first."""
+        if self.decisions[i] == 0:
+            return []
+        chosen = self._deciding_units(i)
+        evidence = self.evidence.categories[chosen].max(axis=0).tolist()
+        model = self.verdict.per_category[chosen].max(axis=0).tolist()
+        top = max(evidence)
+        if top <= 0:
+            return []
+        ranked = sorted(range(N_CAT), key=lambda c: (evidence[c], model[c]), reverse=True)
+        return [
+            (CATEGORIES[c], evidence[c])
+            for c in ranked
+            if evidence[c] > 0 and (evidence[c] >= top / 2 or model[c] >= 0.3)
+        ]
 
     def _categories(self, i: int) -> tuple[str, ...]:
-        if self.decisions[i] == 0:  # pass
-            return ()
-        row = self._rows()[i]
-        top = max(row)
-        if top < 0.1:
-            return ()
-        cut = max(0.1, top / 2)
-        # Strongest first; a stable sort keeps ties in the order of CATEGORIES.
-        ranked = sorted(range(N_CAT), key=row.__getitem__, reverse=True)
-        return tuple(CATEGORIES[c] for c in ranked if row[c] >= cut)
-
-    def _rows(self) -> list[list[float]]:
-        if self._per_category_rows is None:
-            self._per_category_rows = self.per_category.tolist()
-        return self._per_category_rows
+        return tuple(c for c, _ in self._ranked(i))
 
     def _category_scores(self, i: int) -> dict[str, float]:
-        return dict(zip(CATEGORIES, self._rows()[i], strict=True))
+        first, stop = int(self.units.first[i]), int(self.units.first[i + 1])
+        row = self.verdict.per_category[first:stop].max(axis=0).tolist()
+        return dict(zip(CATEGORIES, row, strict=True))
 
     def _context(self, i: int) -> tuple[str, ...]:
-        row = self.evidence.context[i].tolist()
+        row = self.evidence.context[int(self.units.first[i])].tolist()
         return tuple(k for k, v in zip(CONTEXT_KINDS, row, strict=True) if v > 0)
+
+    def _original_span(self, i: int, start: int, end: int) -> tuple[int, int]:
+        n = self.rewritten.get(i)
+        if n is None or start >= end:
+            return start, end
+        return n.span(start, end)
 
     def _hits(self, i: int) -> tuple[Hit, ...]:
         """The category hits of text ``i``, in the original text's positions, in reading order."""
+        return tuple(hit for hit, _ in self._located(i))
+
+    def _located(self, i: int) -> list[tuple[Hit, int]]:
+        """The category hits of text ``i`` with the unit each lies in."""
         if self._sorted_hits is None:
             evidence = self.evidence
             keep = self.screener._source_kind[evidence.source] < N_CAT
             doc, source = evidence.doc[keep], evidence.source[keep]
-            start, end = evidence.start[keep], evidence.end[keep]
+            start, end, unit = evidence.start[keep], evidence.end[keep], evidence.unit[keep]
             order = np.lexsort((source, -end, start, doc))
             per_text = np.searchsorted(doc[order], np.arange(len(self.originals) + 1))
             self._sorted_hits = (
@@ -685,23 +918,138 @@ class _Outcome:
                 source[order].tolist(),
                 start[order].tolist(),
                 end[order].tolist(),
+                unit[order].tolist(),
             )
-        bounds, sources, starts, ends = self._sorted_hits
+        bounds, sources, starts, ends, units = self._sorted_hits
         first, stop = bounds[i], bounds[i + 1]
         if first == stop:
-            return ()
+            return []
         rules, categories = self.screener._hit_labels
         n = self.rewritten.get(i)
         original = self.originals[i]
         to_start, to_end = (n.starts, n.ends) if n is not None else (None, None)
         found = []
-        for src, s, e in zip(
-            sources[first:stop], starts[first:stop], ends[first:stop], strict=True
-        ):
+        for k in range(first, stop):
+            src, s, e = sources[k], starts[k], ends[k]
             if to_start is not None and to_end is not None:
                 s, e = to_start[s], to_end[e - 1]
-            found.append(Hit(rules[src], categories[src], s, e, original[s:e]))
-        return tuple(found)
+            found.append((Hit(rules[src], categories[src], s, e, original[s:e]), units[k]))
+        return found
+
+    def _reason(self, i: int) -> dict[str, Any]:
+        """Why text ``i`` got its decision: which evidence, which context, which threshold."""
+        screener, verdict = self.screener, self.verdict
+        t = screener.thresholds
+        unit = int(verdict.deciding[i])
+        decision = self.decisions[i]
+        score = float(verdict.score[unit])
+        gray = float(verdict.gray[unit])
+        offset = int(self.units.start[unit]) - int(self.units.batch_start[i])
+        length = int(self.units.end[unit]) - int(self.units.start[unit])
+        u_start, u_end = self._original_span(i, offset, offset + length)
+        evidence = [
+            {"rule": h.rule, "category": h.category, "matched": h.matched}
+            for h, u in self._located(i)
+            if u == unit
+        ]
+        context = self._context(i)
+        act = _speech_act(self.evidence.context[unit])
+        discount = float(verdict.discount[unit])
+        if decision == 2:
+            if bool(verdict.corroborated[unit]):
+                code, name, value = "block.corroborated", "corroborated", t.corroborated
+            else:
+                code, name, value = "block.evidence", "block", t.block
+        elif decision == 1:
+            if score >= t.block and not evidence:
+                code, name, value = "review.no_evidence", "unsupported", t.unsupported
+            elif score >= t.review:
+                code, name, value = "review.score", "review", t.review
+            else:
+                code, name, value, score = "review.gray", "gray", t.gray, gray
+        elif evidence and discount < 1.0:
+            code, name, value = "pass.context", "review", t.review
+        elif evidence:
+            code, name, value = "pass.score", "review", t.review
+        else:
+            code, name, value = "pass.no_evidence", "review", t.review
+        found_zh = "、".join(f"{e['matched']}（{e['category']}）" for e in evidence[:5]) or "无"
+        found_en = ", ".join(f"{e['matched']!r} ({e['category']})" for e in evidence[:5]) or "none"
+        frame_zh = "、".join(_KIND_ZH[k] for k in context) or "无"
+        frame_en = ", ".join(context) or "none"
+        zh, en = _REASON_TEXT[code]
+        cmp = "≥" if score >= value else "<"
+        return {
+            "code": code,
+            "threshold": {"name": name, "value": value, "score": round(score, 4)},
+            "sentence": {"start": u_start, "end": u_end},
+            "evidence": evidence,
+            "context": list(context),
+            "speech_act": act,
+            "zh": f"{zh}：得分 {score:.2f} {cmp} {name} 阈值 {value:.2f}；"
+            f"证据：{found_zh}；语境：{frame_zh}；言语行为：{_ACT_ZH[act]}",
+            "en": f"{en}: score {score:.2f} {cmp} {name} threshold {value:.2f}; "
+            f"evidence: {found_en}; context: {frame_en}; speech act: {act}",
+        }
+
+
+def _speech_act(context: FloatArray) -> str:
+    """What the text does: promote, report, warn, deny, ask, or just state."""
+    row = dict(zip(CONTEXT_KINDS, context.tolist(), strict=True))
+    frames = {k: row[k] for k in ("report", "warning", "negation", "question")}
+    strongest = max(frames, key=frames.__getitem__)
+    if row["promotion"] > 0 and row["promotion"] >= frames[strongest]:
+        return "promotion"
+    if frames[strongest] > 0:
+        return strongest
+    return "statement"
+
+
+_REASON_TEXT = {
+    "block.evidence": (
+        "拦截：分类器得分达到拦截阈值，且该句有违规证据",
+        "blocked: the classifier's score reaches the block threshold and the sentence holds evidence",
+    ),
+    "block.corroborated": (
+        "拦截：规则证据强且分类器佐证",
+        "blocked: strong rule evidence corroborated by the classifier",
+    ),
+    "review.no_evidence": (
+        "复核：得分高但未定位到违规证据，不直接拦截",
+        "held for review: a high score but no located evidence, so not blocked",
+    ),
+    "review.score": (
+        "复核：得分达到复核阈值",
+        "held for review: the score reaches the review threshold",
+    ),
+    "review.gray": (
+        "复核：疑似灰色内容（询问或行情）",
+        "held for review: gray text (a question or market talk)",
+    ),
+    "pass.context": (
+        "通过：证据出现在警示、报道或否定语境中",
+        "passed: the evidence appears in a warning, report or denial",
+    ),
+    "pass.score": ("通过：证据不足", "passed: the evidence is too weak"),
+    "pass.no_evidence": ("通过：无违规证据", "passed: no evidence"),
+}
+_KIND_ZH = {
+    "warning": "警示",
+    "report": "报道",
+    "negation": "否定",
+    "tech": "技术",
+    "question": "询问",
+    "market": "行情",
+    "promotion": "推广",
+}
+_ACT_ZH = {
+    "promotion": "推广",
+    "report": "报道",
+    "warning": "警示",
+    "negation": "否认",
+    "question": "询问",
+    "statement": "陈述",
+}
 
 
 _DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)
@@ -710,6 +1058,7 @@ _FRAME_DISCOUNT = np.array(
     [0.0 if k in ("question", "market") else _CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS],
     dtype=np.float32,
 )
+_PROMOTION = CONTEXT_KINDS.index("promotion")
 _GRAY_KINDS = [CONTEXT_KINDS.index("question"), CONTEXT_KINDS.index("market")]
 
 

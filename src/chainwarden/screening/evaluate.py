@@ -72,6 +72,53 @@ def _rate(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
 
 
+# Length buckets in characters of the original text: chat, post, page, long page.
+LENGTH_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
+    ("<50", 0, 50),
+    ("50-200", 50, 200),
+    ("200-1000", 200, 1000),
+    (">1000", 1000, None),
+)
+
+
+def length_bucket(text: str) -> str:
+    n = len(text)
+    for name, low, high in LENGTH_BUCKETS:
+        if n >= low and (high is None or n < high):
+            return name
+    return LENGTH_BUCKETS[-1][0]  # pragma: no cover - the last bucket has no upper bound
+
+
+@dataclass
+class Rates:
+    """The four headline rates of one slice of a labelled set."""
+
+    texts: int
+    prohibited: int
+    allowed: int
+    prohibited_passed: float  # prohibited texts passed silently
+    block_recall: float  # prohibited texts blocked
+    allowed_blocked: float
+    allowed_flagged: float  # allowed texts held for review or blocked
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def _rates(pairs: Sequence[tuple[Sample, str]]) -> Rates:
+    prohibited = [d for s, d in pairs if s.expected == "block"]
+    allowed = [d for s, d in pairs if s.expected == "pass"]
+    return Rates(
+        texts=len(pairs),
+        prohibited=len(prohibited),
+        allowed=len(allowed),
+        prohibited_passed=_rate(prohibited.count("pass"), len(prohibited)),
+        block_recall=_rate(prohibited.count("block"), len(prohibited)),
+        allowed_blocked=_rate(allowed.count("block"), len(allowed)),
+        allowed_flagged=_rate(len(allowed) - allowed.count("pass"), len(allowed)),
+    )
+
+
 @dataclass
 class Report:
     total: int
@@ -83,6 +130,11 @@ class Report:
     allowed_flagged: float
     clean_recall: float
     obfuscated_recall: float
+    block_recall: float = 0.0
+    by_length: dict[str, Rates] = field(default_factory=dict)
+    by_lang: dict[str, Rates] = field(default_factory=dict)
+    by_label: dict[str, Rates] = field(default_factory=dict)
+    blocked_without_evidence: int = 0  # blocks with no hit in a category they name
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +148,11 @@ class Report:
             "allowed_flagged": self.allowed_flagged,
             "clean_recall": self.clean_recall,
             "obfuscated_recall": self.obfuscated_recall,
+            "block_recall": self.block_recall,
+            "by_length": {k: v.to_dict() for k, v in self.by_length.items()},
+            "by_lang": {k: v.to_dict() for k, v in self.by_lang.items()},
+            "by_label": {k: v.to_dict() for k, v in self.by_label.items()},
+            "blocked_without_evidence": self.blocked_without_evidence,
             "misses": self.misses,
         }
 
@@ -109,6 +166,25 @@ def report(
     samples: Sequence[Sample], results: Iterable[ScreeningResult], worst: int = 10
 ) -> Report:
     pairs = list(zip(samples, results, strict=True))
+    decided = [(s, r.decision.value) for s, r in pairs]
+    by_length = {
+        name: _rates([p for p in decided if length_bucket(p[0].text) == name])
+        for name, _, _ in LENGTH_BUCKETS
+    }
+    by_lang = {
+        lang: _rates([p for p in decided if p[0].lang == lang])
+        for lang in sorted({s.lang for s in samples})
+    }
+    per_label = {
+        label: _rates([p for p in decided if p[0].label == label])
+        for label in sorted({s.label for s in samples})
+    }
+    unsupported = sum(
+        1
+        for _, r in pairs
+        if r.decision.value == "block"
+        and not (r.categories and {h.category for h in r.hits} >= set(r.categories))
+    )
     confusion = {e: dict.fromkeys(DECISIONS, 0) for e in DECISIONS}
     by_label: Counter[str] = Counter()
     right_label: Counter[str] = Counter()
@@ -154,5 +230,10 @@ def report(
         obfuscated_recall=_rate(
             sum(v for t, v in blocked_trick.items() if t != "none"), obfuscated
         ),
+        block_recall=_rate(confusion["block"]["block"], prohibited),
+        by_length=by_length,
+        by_lang=by_lang,
+        by_label=per_label,
+        blocked_without_evidence=unsupported,
         misses=misses[:worst],
     )

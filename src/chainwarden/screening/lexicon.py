@@ -17,7 +17,15 @@ from pathlib import Path
 from chainwarden.screening.errors import DataFileError
 
 CATEGORIES: tuple[str, ...] = ("ico", "trading", "speculation", "fundraising", "pyramid", "fraud")
-CONTEXT_KINDS: tuple[str, ...] = ("warning", "report", "negation", "tech", "question", "market")
+CONTEXT_KINDS: tuple[str, ...] = (
+    "warning",
+    "report",
+    "negation",
+    "tech",
+    "question",
+    "market",
+    "promotion",  # the speech act of an offer: imperative, contact handle, sign-up call
+)
 LANGS = ("zh", "en", "any")
 PACKAGED = Path(__file__).with_name("lexicon")
 

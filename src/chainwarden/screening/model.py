@@ -2,7 +2,7 @@
 
 Features of one normalised text: every character n-gram (orders 1–3 by default, the text starts
 with a marker so that beginnings count) hashed into ``buckets`` columns, counted and divided by the
-square root of the number of n-grams; then a few dense "extra" features computed by the engine
+number of n-grams (a mean, so that repeating a text does not change its score); then a few dense "extra" features computed by the engine
 (lexicon and pattern evidence per category, context cues per kind). Scores are
 ``intercept + ngrams @ W + extras @ V`` and a softmax over the labels.
 
@@ -34,6 +34,7 @@ MARK = "\x01"  # starts every text in a batch; never left in normalised text
 _MULTIPLIERS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
 
 FloatArray = npt.NDArray[np.float32]
+_SMALL = 2048  # a batch of at most this many code points is scored without a sparse matrix
 IntArray = npt.NDArray[np.int64]
 
 
@@ -55,6 +56,19 @@ class Batch:
         doc_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
         starts = np.cumsum(lengths) - lengths + 1
         return cls(joined, codes, doc_of, starts, len(texts))
+
+
+def ngram_scale(counts: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """What a text's n-gram counts are divided by, given how many n-grams it has: their number,
+    so that the n-gram part is a mean and a text repeated, or a sentence said twice, scores the
+    same (the square root, used before, let a harmless text score higher the longer it got)."""
+    return np.maximum(counts, 1.0) ** NGRAM_POWER * NGRAM_REFERENCE
+
+
+NGRAM_POWER = 1.0
+# The mean is multiplied by this, so that its features weigh what they did for a text of about
+# a hundred n-grams under the square root, against the same regularisation of the extras.
+NGRAM_REFERENCE = 0.1
 
 
 def _hash_positions(
@@ -120,6 +134,8 @@ class LinearModel:
         """Scores of shape (texts, labels) for a batch and its extra features (texts, extras)."""
         from scipy import sparse
 
+        if len(batch.codes) <= _SMALL:
+            return self._logits_small(batch, extras)
         size = batch.size
         total: FloatArray = np.zeros((size, len(self.labels)), dtype=np.float32)
         counts = np.zeros(size, dtype=np.float64)
@@ -143,7 +159,39 @@ class LinearModel:
             x = sparse.csr_matrix((ones[:n], bucket, indptr), shape=(size, self.buckets + 1))
             total += x @ self.ngram_weights
             counts += np.maximum(spans - order + 1, 0)
-        total /= np.sqrt(np.maximum(counts, 1.0)).astype(np.float32)[:, None]
+        total /= ngram_scale(counts).astype(np.float32)[:, None]
+        total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
+        total += self.intercept
+        return total
+
+    def _logits_small(self, batch: Batch, extras: FloatArray) -> FloatArray:
+        """``logits`` for a few short texts: gather the weight rows and sum them per text, with
+        no sparse matrix (whose set-up costs more than the sums for one message)."""
+        codes = batch.codes
+        first = batch.starts - 1
+        bounds = np.append(first, len(codes))
+        sums = []
+        counts = np.zeros(batch.size, dtype=np.float64)
+        scratch = np.empty(len(codes), dtype=np.uint32)
+        for order in self.orders:
+            n = len(codes) - order + 1
+            if n <= 0:
+                continue
+            bucket = _hash_positions(codes, order, self.buckets, scratch).astype(np.intp)
+            for back in range(1, order):
+                crossing = first[1:] - back
+                bucket[crossing[(crossing >= 0) & (crossing < n)]] = self.padding
+            rows = self.ngram_weights[bucket]
+            ends = np.minimum(bounds, n)
+            cumulative = np.vstack([np.zeros((1, rows.shape[1]), np.float32), rows.cumsum(axis=0)])
+            sums.append(cumulative[ends[1:]] - cumulative[ends[:-1]])
+            counts += np.maximum(np.diff(bounds) - order + 1, 0)
+        total: FloatArray = (
+            np.sum(sums, axis=0).astype(np.float32)
+            if sums
+            else np.zeros((batch.size, len(self.labels)), dtype=np.float32)
+        )
+        total /= ngram_scale(counts).astype(np.float32)[:, None]
         total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
         total += self.intercept
         return total

@@ -201,6 +201,116 @@ RULES: tuple[PatternRule, ...] = (
         r"|\b(?:level|tier)\s*[1-9]\b[^.\n]{0,40}\b(?:downlines?|referrals?|team)\b",
         ("recruit", "refer", "invite", "bring in", "level", "tier"),
     ),
+    # Returns promised without a scheme word: for life / forever; as much again as invested.
+    _rule(
+        "pattern:yield-forever",
+        "fundraising",
+        0.75,
+        r"(?:daily|every day|each day|per day|monthly|weekly)\s+(?:returns?|income|profits?|"
+        r"earnings?|payouts?|interest|dividends?)\b[^.\n]{0,40}\b(?:for life|for a lifetime|"
+        r"forever|for ever|lifelong|for the rest of your life)\b"
+        r"|\b(?:lifetime|lifelong|forever)\s+(?:daily\s+)?(?:returns?|income|dividends?|payouts?)"
+        r"|(?:终身|永久|一辈子|一直|天天)(?:享受?|拿|领|获得)?(?:收益|分红|利息|返利|返现)"
+        r"|(?:躺着|躺平|睡着)(?:就能|也能|都能)?(?:赚钱|赚|拿收益|收钱)",
+        (
+            *("daily", "every day", "each day", "per day", "monthly", "weekly"),
+            *("lifetime", "lifelong", "forever"),
+            *("终身", "永久", "一辈子", "一直", "天天", "躺着", "躺平", "睡着"),
+        ),
+    ),
+    _rule(
+        "pattern:deposit-bonus",
+        "fundraising",
+        0.75,
+        rf"(?:投|充|存|买|入金)多少(?:就)?(?:送|返|赠|奖)多少"
+        rf"|(?:送|赠送|奖励|返还?|额外(?:送|奖励|返))\s*(?:您|你)?(?:的)?\s*"
+        rf"(?:投资|投入|充值|入金|本金|存入)(?:金额|额|资金)?的?\s*{_NUM}\s*%"
+        rf"|(?:投资|投入|充值|入金|存入)(?:金额|额)?(?:即|就|立)?(?:送|赠送?|返|奖励)\s*{_NUM}\s*%"
+        rf"|\b(?:bonus|reward|extra)\s+of\s+{_NUM}\s*%\s+(?:on|of)\s+(?:your|the|every|each|any)?"
+        rf"\s*(?:first\s+)?(?:amount\s+(?:you\s+)?)?(?:deposit|investment|invest|top[- ]?up)"
+        rf"|{_NUM}\s*%\s+(?:deposit|investment|top[- ]?up|welcome)\s+bonus"
+        rf"|\b(?:double|triple)\s+(?:your|the)\s+(?:deposit|investment|money)\b",
+        (
+            *("多少", "送", "赠送", "奖励", "返", "额外"),
+            *("投资", "充值", "入金", "存入", "投入"),
+            *("bonus", "reward", "extra", "double", "triple"),
+        ),
+    ),
+    # Cloud mining and hash-power packages sold for income.
+    _rule(
+        "pattern:mining-package",
+        "fundraising",
+        0.7,
+        r"(?:云算力|算力|矿机|云矿机|挖矿)(?:套餐|合约|包|租赁|托管|理财|份额)"
+        r"|\b(?:cloud[- ]?mining|hash[- ]?(?:rate|power)|mining)\s+(?:packages?|plans?|contracts?"
+        r"|rigs? for rent|subscriptions?)\b[^.\n]{0,60}\b(?:earn|income|profit|returns?|daily|"
+        r"passive|payout)",
+        (
+            *("云算力", "算力", "矿机", "挖矿"),
+            *("cloud mining", "cloud-mining", "cloudmining", "hash", "mining"),
+        ),
+    ),
+    # A wallet or account said to be suspended, with a request to verify: a phishing lure.
+    _rule(
+        "pattern:suspended-verify",
+        "fraud",
+        0.75,
+        r"(?:钱包|账户|账号|资产)(?:已经|已|已被|被|将被|将)?(?:冻结|暂停|停用|锁定|封禁|异常|限制|风控)"
+        r"[^\n]{0,40}(?:验证|认证|解冻|激活|同步|提交|输入|点击|链接|授权)"
+        r"|\b(?:wallet|account)\s+(?:has\s+been|have\s+been|was|is|will\s+be|got)\s+"
+        r"(?:temporarily\s+)?(?:suspended|locked|frozen|restricted|disabled|flagged|deactivated)"
+        r"\b[^\n]{0,100}\b(?:verify|validate|confirm|restore|unlock|reactivate|sync|connect)",
+        ("钱包", "账户", "账号", "资产", "wallet", "account"),
+    ),
+    # Listing hype: a token said to be about to list on the big exchanges.
+    _rule(
+        "pattern:listing-hype",
+        "speculation",
+        0.65,
+        r"(?:即将|马上|很快|下周|近期|准备|就要|月底)(?:登录|登陆|上线|上)(?:各大|多家|主流|头部|一线|"
+        r"全球|知名)?(?:的)?(?:交易所|交易平台)"
+        r"|\b(?:about to|soon to|set to|going to|will soon|will|gonna)\s+(?:be\s+)?list(?:ed|ing)?\s+"
+        r"on\s+(?:all\s+)?(?:the\s+)?(?:major|top|big|biggest|tier[- ]?1|leading)\b",
+        (
+            *("即将", "马上", "很快", "下周", "近期", "准备", "就要", "月底"),
+            *("about to", "soon to", "set to", "going to", "will", "gonna"),
+        ),
+    ),
+    # A coin sold as the only lawful or state-approved digital currency.
+    _rule(
+        "pattern:only-lawful-coin",
+        "ico",
+        0.8,
+        r"唯一(?:合法|合规|官方|国家认可|国家批准|政府认可|政府批准|受法律保护)的?"
+        r"(?:数字货币|虚拟货币|数字资产|加密货币|币|数字人民币)"
+        r"|\bonly\s+(?:legal|lawful|legitimate|licensed|government[- ]approved|"
+        r"(?:officially|state|government)[- ]approved|regulated)\s+(?:digital\s+currency|"
+        r"cryptocurrency|crypto(?:currency)?|coin|token|digital\s+asset)",
+        ("唯一", "only"),
+    ),
+    # Exchange promotion: a lifetime fee rebate.
+    _rule(
+        "pattern:fee-rebate",
+        "trading",
+        0.6,
+        rf"(?:永久|终身|最高|高达)\s*(?:{_NUM}\s*%\s*)?(?:的)?(?:手续费)?(?:返佣|返还手续费|手续费返还)"
+        rf"|\b(?:lifetime|permanent|forever)\s+(?:{_NUM}\s*%\s+)?(?:trading\s+)?(?:fee\s+)?"
+        rf"(?:rebates?|kickbacks?|commission\s+rebates?|fee\s+discounts?)",
+        ("永久", "终身", "最高", "高达", "lifetime", "permanent", "forever"),
+    ),
+    # Speech act: a contact handle or a link addressed to the reader (context, not a category).
+    _rule(
+        "pattern:contact-handle",
+        "context:promotion",
+        0.8,
+        r"(?:微信|v信|vx|wx|weixin|qq|tg|telegram|电报|飞机|whatsapp|wechat|line)\s*(?:号|id|群)?"
+        r"\s*[:：]\s*@?[a-z0-9_-]{5,}"
+        r"|(?:加|添加|联系)(?:微信|v信|vx|wx|qq|tg|电报|飞机)\s*@?[a-z0-9_-]{5,}",
+        (
+            *("微信", "v信", "vx", "wx", "weixin", "qq", "tg", "telegram", "电报", "飞机"),
+            *("whatsapp", "wechat", "line"),
+        ),
+    ),
     # Return of a multiple: 转入 0.1 eth 返还 1 eth / send 1 eth get 2 back.
     _rule(
         "pattern:send-back",

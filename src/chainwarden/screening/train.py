@@ -12,7 +12,7 @@ import numpy as np
 from chainwarden.screening.engine import EXTRAS, LABELS, Screener
 from chainwarden.screening.errors import ScreeningError
 from chainwarden.screening.evaluate import EXPECTED, Sample
-from chainwarden.screening.model import Batch, LinearModel, hashed_ngrams
+from chainwarden.screening.model import Batch, LinearModel, hashed_ngrams, ngram_scale
 
 CORPUS = Path(__file__).with_name("corpus") / "train.jsonl"
 
@@ -49,7 +49,7 @@ def features(
         (np.ones(len(doc_all), dtype=np.float64), (doc_all, col_all)), shape=(len(texts), buckets)
     )
     per_doc = np.asarray(counts.sum(axis=1)).ravel()
-    scale = sparse.diags(1.0 / np.sqrt(np.maximum(per_doc, 1.0)))
+    scale = sparse.diags(1.0 / ngram_scale(per_doc))
     return scale @ counts, extras.astype(np.float64) * extra_scale
 
 

@@ -16,6 +16,7 @@ The output is deterministic for a given seed::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import re
@@ -40,6 +41,13 @@ OBFUSCATIONS = ("none", "fullwidth", "spaced", "traditional", "pinyin", "zero_wi
 ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
 SEPARATORS_ZH = (" ", "-", "*", ".", "|", "丶", "/", "_", "~", "·")
 SEPARATORS_EN = (" ", ".", "-", "*", "_", "|")
+
+# Hand-written files: the original short samples, real-world-style texts (adverts, lures,
+# notices, judgments, news, explainers) and everyday background text unrelated to the topic.
+SOURCE_PREFIXES = ("handwritten", "realworld", "background")
+# A sample may be a two-character reply or a multi-paragraph page: real traffic is both.
+MIN_LENGTH = 2
+MAX_LENGTH = 8000
 
 
 @dataclass(frozen=True)
@@ -541,9 +549,35 @@ def read_handwritten(path: Path, lang: str) -> list[Sample]:
         obfuscation = fields[2] if len(fields) == 3 else "none"
         if obfuscation not in OBFUSCATIONS:
             raise ValueError(f"{path.name}:{number}: unknown obfuscation {obfuscation!r}")
-        # Invisible characters are written as \uXXXX escapes so that editors cannot drop them.
-        text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), fields[1].strip())
+        text = unescape(fields[1].strip())
         samples.append(Sample(text=text, lang=lang, label=fields[0], obfuscation=obfuscation))
+    return samples
+
+
+def unescape(raw: str) -> str:
+    """Invisible characters are written as ``\\uXXXX`` and paragraph breaks as ``\\n``, so that
+    editors can neither drop them nor break the one-sample-per-line format."""
+    text = re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), raw)
+    return text.replace("\\n", "\n")
+
+
+def source_files() -> list[tuple[Path, str]]:
+    """Every hand-written file with its language, taken from the ``_zh``/``_en`` suffix."""
+    files = []
+    for prefix in SOURCE_PREFIXES:
+        for path in sorted(HERE.glob(f"{prefix}_*.tsv")):
+            lang = path.stem.rsplit("_", 1)[1]
+            if lang not in ("zh", "en"):
+                raise ValueError(f"{path.name}: the name must end in _zh or _en")
+            files.append((path, lang))
+    return files
+
+
+def hand_written_samples() -> list[Sample]:
+    """The samples of every hand-written file, in a fixed order."""
+    samples: list[Sample] = []
+    for path, lang in source_files():
+        samples += read_handwritten(path, lang)
     return samples
 
 
@@ -626,7 +660,168 @@ def generate_templated(rng: random.Random, per_template: int) -> list[Sample]:
     return samples
 
 
+# --------------------------------------------------------------------------- composition
+
+# How many long texts of each kind to compose per language. Real pages are long and mixed: a
+# forum thread with one advert among the replies, a news page that reports a scheme and then
+# moves on to the weather, a landing page that repeats its pitch in several blocks.
+COMPOSED = {
+    "page": 700,  # everyday paragraphs of a portal or notice board -> other
+    "thread": 560,  # a forum or group-chat thread of short posts -> other
+    "report": 240,  # several paragraphs of one lawful label (news, warning, tech) -> that label
+    "report_page": 240,  # a lawful report followed by unrelated everyday paragraphs -> its label
+    "embedded": 70,  # per prohibited label: one prohibited text inside everyday text -> that label
+    "landing": 35,  # per prohibited label: several pitches of one label together -> that label
+    "gray_page": 100,  # a market report or a question among everyday text -> gray
+}
+PARAGRAPH_MIN = {"zh": 30, "en": 70}
+THREAD_MARKS = {
+    "zh": ("", "", "楼主：", "回复：", "#{n} ", "{n}楼 ", "网友：", "追问："),
+    "en": ("", "", "OP: ", "Reply: ", "#{n} ", "Re: ", "> ", "Edit: "),
+}
+
+
+def _paragraph_pools(samples: list[Sample]) -> dict[tuple[str, str, str], list[str]]:
+    """Hand-written texts by (size, lang, label), size being ``para`` or ``short``."""
+    pools: dict[tuple[str, str, str], list[str]] = {}
+    for sample in samples:
+        if sample.obfuscation != "none":
+            continue
+        size = "para" if len(sample.text) >= PARAGRAPH_MIN[sample.lang] else "short"
+        pools.setdefault((size, sample.lang, sample.label), []).append(sample.text)
+        pools.setdefault(("any", sample.lang, sample.label), []).append(sample.text)
+    return pools
+
+
+def _thread(rng: random.Random, posts: list[str], lang: str) -> str:
+    lines = []
+    for n, post in enumerate(posts, start=1):
+        mark = rng.choice(THREAD_MARKS[lang]).replace("{n}", str(n))
+        lines.append(mark + post)
+    return "\n".join(lines)
+
+
+def compose_long(rng: random.Random, samples: list[Sample]) -> list[Sample]:
+    """Long texts put together from hand-written paragraphs; the label is that of the one
+    prohibited part if there is one, otherwise that of the lawful report or ``other``."""
+    pools = _paragraph_pools(samples)
+    return _compose_for(rng, pools, "zh") + _compose_for(rng, pools, "en")
+
+
+def _compose_for(
+    rng: random.Random, pools: dict[tuple[str, str, str], list[str]], lang: str
+) -> list[Sample]:
+    out: list[Sample] = []
+    paragraphs = pools.get(("para", lang, "other"), [])
+    everyday = pools.get(("any", lang, "other"), [])
+    if len(paragraphs) < 10 or len(everyday) < 20:
+        return out
+    sep = rng.choice(("\n\n", "\n"))
+
+    # Chinese says as much in fewer characters: more paragraphs make pages of similar length.
+    scale = 3 if lang == "zh" else 1
+
+    def page(low: int, high: int) -> list[str]:
+        count = rng.randint(low * scale, high * scale)
+        return rng.sample(paragraphs, min(len(paragraphs), count))
+
+    def chat(low: int, high: int) -> list[str]:
+        return rng.sample(everyday, min(len(everyday), rng.randint(low, high)))
+
+    for _ in range(COMPOSED["page"]):
+        out.append(Sample("\n\n".join(page(2, 9)), lang, "other"))
+    for _ in range(COMPOSED["thread"]):
+        out.append(Sample(_thread(rng, chat(3, 14), lang), lang, "other"))
+    lawful = [label for label in ("news", "warning", "tech") if pools.get(("any", lang, label))]
+    for _ in range(COMPOSED["report"]):
+        label = rng.choice(lawful)
+        pool = pools[("any", lang, label)]
+        parts = rng.sample(pool, min(len(pool), rng.randint(2, 6)))
+        out.append(Sample(sep.join(parts), lang, label))
+    for _ in range(COMPOSED["report_page"]):
+        label = rng.choice(lawful)
+        pool = pools[("any", lang, label)]
+        parts = rng.sample(pool, min(len(pool), rng.randint(1, 3))) + page(1, 5)
+        out.append(Sample("\n\n".join(parts), lang, label))
+    for label in PROHIBITED:
+        pool = pools.get(("any", lang, label), [])
+        if not pool:
+            continue
+        for _ in range(COMPOSED["embedded"]):
+            parts = page(1, 6) if rng.random() < 0.5 else chat(2, 10)
+            parts.insert(rng.randint(0, len(parts)), rng.choice(pool))
+            text = "\n\n".join(parts) if rng.random() < 0.5 else _thread(rng, parts, lang)
+            out.append(Sample(text, lang, label))
+        for _ in range(COMPOSED["landing"]):
+            parts = rng.sample(pool, min(len(pool), rng.randint(2, 6)))
+            out.append(Sample(sep.join(parts), lang, label))
+    gray = pools.get(("any", lang, "gray"), [])
+    for _ in range(COMPOSED["gray_page"] if gray else 0):
+        parts = chat(1, 5) if rng.random() < 0.5 else page(1, 4)
+        parts.insert(rng.randint(0, len(parts)), rng.choice(gray))
+        out.append(Sample(_thread(rng, parts, lang), lang, "gray"))
+    return out
+
+
+SEGMENT_KINDS = (
+    "news.open",
+    "news.scheme",
+    "news.finding",
+    "news.close",
+    "warning.open",
+    "warning.point",
+    "warning.close",
+)
+ASSEMBLED = {"news": 400, "warning": 260}  # per language
+
+
+def read_segments(path: Path) -> dict[str, list[str]]:
+    """``kind<TAB>text`` lines: the sentences reports and warnings are assembled from."""
+    segments: dict[str, list[str]] = {kind: [] for kind in SEGMENT_KINDS}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip() or line.startswith("#") or line == "kind\ttext":
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or fields[0] not in segments:
+            raise ValueError(f"{path.name}:{number}: expected 'kind<TAB>text', got {line!r}")
+        segments[fields[0]].append(unescape(fields[1].strip()))
+    return segments
+
+
+def assemble_reports(rng: random.Random) -> list[Sample]:
+    """News reports and warnings that restate schemes in the promoters' own terms: lawful texts
+    whose vocabulary is that of the adverts they describe."""
+    out: list[Sample] = []
+    for lang in ("zh", "en"):
+        path = HERE / f"segments_{lang}.tsv"
+        if not path.exists():
+            continue
+        seg = read_segments(path)
+        join = "" if lang == "zh" else " "
+        for _ in range(ASSEMBLED["news"]):
+            schemes = rng.sample(seg["news.scheme"], rng.randint(1, 3))
+            body = join.join(schemes)
+            parts = [rng.choice(seg["news.open"]), body, rng.choice(seg["news.finding"])]
+            if rng.random() < 0.7:
+                parts.append(rng.choice(seg["news.close"]))
+            sep = rng.choice((join, "\n"))
+            out.append(Sample(sep.join(parts), lang, "news"))
+        for _ in range(ASSEMBLED["warning"]):
+            points = rng.sample(seg["warning.point"], rng.randint(2, 6))
+            parts = [rng.choice(seg["warning.open"]), *points]
+            if rng.random() < 0.8:
+                parts.append(rng.choice(seg["warning.close"]))
+            out.append(Sample("\n".join(parts), lang, "warning"))
+    return out
+
+
 # --------------------------------------------------------------------------- obfuscation
+
+
+@functools.cache
+def _word_pattern(needle: str) -> re.Pattern[str]:
+    """A term as a whole word; compiled once, there are more terms than ``re`` caches."""
+    return re.compile(r"(?<![a-z0-9])" + re.escape(needle) + r"(?![a-z0-9])")
 
 
 def _key_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
@@ -637,8 +832,7 @@ def _key_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     for term in terms:
         needle = term.casefold()
         if needle.isascii():
-            pattern = r"(?<![a-z0-9])" + re.escape(needle) + r"(?![a-z0-9])"
-            match = re.search(pattern, folded)
+            match = _word_pattern(needle).search(folded)
             if match is None:
                 continue
             start = match.start()
@@ -758,13 +952,13 @@ def apply_obfuscation(
 
 def build(seed: int = SEED, per_template: int = 5) -> list[dict[str, str]]:
     rng = random.Random(seed)
-    samples = read_handwritten(HERE / "handwritten_zh.tsv", "zh")
-    samples += read_handwritten(HERE / "handwritten_en.tsv", "en")
-    samples += generate_templated(rng, per_template)
+    hand = hand_written_samples()
+    samples = hand + generate_templated(rng, per_template) + compose_long(rng, hand)
+    samples += assemble_reports(rng)
     seen: set[str] = set()
     unique: list[Sample] = []
     for sample in samples:
-        if sample.text not in seen and 10 <= len(sample.text) <= 400:
+        if sample.text not in seen and MIN_LENGTH <= len(sample.text) <= MAX_LENGTH:
             seen.add(sample.text)
             unique.append(sample)
     unique = apply_obfuscation(unique, rng, read_key_terms(), read_substitutions())
@@ -790,10 +984,43 @@ def dump_line(row: dict[str, str]) -> str:
     return line
 
 
+LENGTH_BUCKETS = ((1, 9), (10, 100), (101, 400), (401, 1000), (1001, MAX_LENGTH))
+
+
+def counts_markdown(rows: list[dict[str, str]]) -> str:
+    """The README's count tables: per label and language, and per length bucket."""
+    labels = (*PROHIBITED, *ALLOWED, "gray")
+    by = Counter((row["label"], row["lang"]) for row in rows)
+    hidden = Counter(row["label"] for row in rows if row["obfuscation"] != "none")
+    names = [
+        f"{low}–{high}" if high < MAX_LENGTH else f">{low - 1}" for low, high in LENGTH_BUCKETS
+    ]
+    lengths = Counter(
+        (row["label"], name)
+        for row in rows
+        for (low, high), name in zip(LENGTH_BUCKETS, names, strict=True)
+        if low <= len(row["text"]) <= high
+    )
+    out = [
+        "| label | expected | zh | en | obfuscated | total | " + " | ".join(names) + " |",
+        "|---|---|---|---|---|---|" + "---|" * len(names),
+    ]
+    for label in labels:
+        cells = [label, EXPECTED[label], by[(label, "zh")], by[(label, "en")], hidden[label]]
+        cells += [by[(label, "zh")] + by[(label, "en")], *(lengths[(label, n)] for n in names)]
+        out.append("| " + " | ".join(str(c) for c in cells) + " |")
+    langs = Counter(row["lang"] for row in rows)
+    cells = ["**total**", "", langs["zh"], langs["en"], sum(hidden.values()), len(rows)]
+    cells += [sum(lengths[(label, n)] for label in labels) for n in names]
+    out.append("| " + " | ".join(str(c) for c in cells) + " |")
+    return "\n".join(out)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    parser.add_argument("--counts", action="store_true", help="print the README's count tables")
     args = parser.parse_args()
     rows = build(args.seed)
     with args.output.open("w", encoding="utf-8") as handle:
@@ -804,6 +1031,8 @@ def main() -> None:
     print(f"{len(rows)} samples -> {args.output}")
     print(" ".join(f"{k}={v}" for k, v in sorted(labels.items())))
     print(" ".join(f"{k}={v}" for k, v in sorted(langs.items())))
+    if args.counts:
+        print(counts_markdown(rows))
 
 
 if __name__ == "__main__":
