@@ -43,4 +43,4 @@ screenshots: $(STAMP)
 	CHAINWARDEN_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/web/browser -k screenshots
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache chainwarden.db chainwarden.db-*
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache chainwarden.db chainwarden.db-*

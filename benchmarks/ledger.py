@@ -22,11 +22,11 @@ from pathlib import Path
 from sqlalchemy import delete, select, update
 
 import chainwarden.models  # noqa: F401  (all tables)
+from chainwarden import merkle
 from chainwarden.accounts import SYSTEM
 from chainwarden.ledger import dispose, record_item, seal_pending, verify
 from chainwarden.ledger.blocks import Header, sign, timestamp
 from chainwarden.ledger.chains import header_of, signing_key
-from chainwarden.ledger.hashing import leaf_hash, merkle_root
 from chainwarden.ledger.models import Block, Chain, Item
 from chainwarden.store import Database
 
@@ -77,7 +77,7 @@ def naive_takedown(db: Database, item_id: str) -> float:
                     .order_by(Item.position)
                 )
             )
-            root = merkle_root([leaf_hash(bytes.fromhex(c)) for c in commitments]).hex()
+            root = merkle.root([merkle.hash_leaf(bytes.fromhex(c)) for c in commitments]).hex()
             header = Header(
                 chain_id=chain.id,
                 height=block.height,

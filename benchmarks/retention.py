@@ -23,9 +23,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.accounts import SYSTEM
 from chainwarden.registry.providers import ProviderInfo, register_provider
-from chainwarden.retention import EntryType, NewEntry, append_many, merkle, proofs
+from chainwarden.retention import EntryType, NewEntry, append_many, proofs
 from chainwarden.retention import log as retention_log
 from chainwarden.retention.models import LogEntry
 from chainwarden.store import Database

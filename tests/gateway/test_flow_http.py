@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from chainwarden import merkle
 from chainwarden.accounts import SYSTEM, Role
 from chainwarden.accounts import service as accounts
 from chainwarden.identity import measures
 from chainwarden.ledger.models import Item
-from chainwarden.retention import merkle, proofs
+from chainwarden.retention import proofs
 from chainwarden.retention.models import LogEntry
 from chainwarden.web.app import create_app
 

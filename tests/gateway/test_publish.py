@@ -8,12 +8,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from chainwarden import merkle
 from chainwarden.errors import ChainwardenError
 from chainwarden.gateway import publish as gateway
 from chainwarden.gateway.models import Post
 from chainwarden.identity import agreements, measures
 from chainwarden.ledger.models import Item
-from chainwarden.retention import merkle, proofs
+from chainwarden.retention import proofs
 from chainwarden.retention.models import LogEntry, LogPayload
 from chainwarden.supervision import cases
 from chainwarden.workdays import WorkingCalendar

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 from fastapi.testclient import TestClient
 
+from chainwarden import merkle
 from chainwarden.accounts import SYSTEM, Role
 from chainwarden.accounts import service as accounts
 from chainwarden.ledger import check_disposal_proof, record_item, seal_pending
-from chainwarden.ledger.hashing import leaf_hash, root_from_path
 from chainwarden.registry.providers import register_provider
 from chainwarden.store import Database
 from chainwarden.web.app import create_app
@@ -102,10 +102,10 @@ def test_item_then_451_after_emergency_disposal(api):
 def test_item_inclusion_proof(api):
     client, _tokens, ids = api
     proof = client.get(f"/api/v1/ledger/items/{ids['items'][1]}/proof").json()
-    root = root_from_path(
-        leaf_hash(bytes.fromhex(proof["commitment"])),
+    root = merkle.root_from_inclusion(
         proof["position"],
         proof["block"]["leaf_count"],
+        merkle.hash_leaf(bytes.fromhex(proof["commitment"])),
         [bytes.fromhex(h) for h in proof["inclusion"]],
     )
     assert root.hex() == proof["block"]["merkle_root"]

@@ -4,17 +4,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from chainwarden.regions import (
+    RegionError,
+    find_province,
+    region_name,
+    validate_region_code,
+)
 from chainwarden.registry.numbers import (
     FilingNumberError,
     is_valid_filing_number,
     make_filing_number,
     parse_filing_number,
-)
-from chainwarden.registry.regions import (
-    RegionError,
-    find_province,
-    region_name,
-    validate_region_code,
 )
 
 # The check character computed independently of the library: ISO 7064 MOD 11-2 over 1101082600000001001.

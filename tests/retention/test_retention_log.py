@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select, update
 
+from chainwarden import merkle
 from chainwarden.retention import (
     EntryType,
     NewEntry,
     RetentionError,
     append,
     append_many,
-    merkle,
     proofs,
     tiles,
 )

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from chainwarden import merkle
 from chainwarden.accounts import SYSTEM
 from chainwarden.accounts.access import AccessError
 from chainwarden.audit.models import AuditEvent
@@ -18,7 +19,6 @@ from chainwarden.retention import (
     NewEntry,
     RetentionError,
     append_many,
-    merkle,
     policy,
     proofs,
 )

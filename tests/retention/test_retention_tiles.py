@@ -13,10 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select, text
 
+from chainwarden import merkle
 from chainwarden.accounts import Actor, Role
-from chainwarden.retention import EntryType, NewEntry, append_many, merkle, tiles
+from chainwarden.merkle import canonical_json
+from chainwarden.retention import EntryType, NewEntry, append_many, tiles
 from chainwarden.retention import log as retention_log
-from chainwarden.retention.log import canonical_json, leaf_text
+from chainwarden.retention.log import leaf_text
 from chainwarden.retention.models import LogEntry, node_key, node_of_key
 from chainwarden.store import Database
 from chainwarden.store.db import alembic_config, upgrade

@@ -13,10 +13,11 @@ from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from chainwarden.retention import merkle
+from chainwarden import merkle
+from chainwarden.merkle import canonical_json
 from chainwarden.retention.bundle import manifest_message, public_key_pem
 from chainwarden.retention.heads import tree_head_message
-from chainwarden.retention.log import canonical_json, payload_digest
+from chainwarden.retention.log import payload_digest
 
 EXPORTED_ENTRIES = 20
 

@@ -6,7 +6,8 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from chainwarden.retention import NewEntry, append_many, merkle
+from chainwarden import merkle
+from chainwarden.retention import NewEntry, append_many
 from chainwarden.retention.bundle import verify_bundle
 from chainwarden.store import Database
 

@@ -93,7 +93,7 @@ def create_account(
             "Only regulator accounts are bound to a province",
         )
     if province_code:
-        from chainwarden.registry.regions import province  # validates the code
+        from chainwarden.regions import province  # validates the code
 
         province(province_code)
     if len(password) < MIN_PASSWORD:

@@ -1,19 +1,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts.access import Actor, Role, restrict
 from chainwarden.audit.models import AuditEvent
 from chainwarden.store.base import utcnow
 
 
+class ActorFields(Protocol):
+    """What the trail keeps of whoever acts: plain fields, so the audit layer needs nothing of
+    accounts (``accounts.Actor`` has them)."""
+
+    @property
+    def id(self) -> str | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def role(self) -> str: ...
+
+
 def record(
     session: Session,
-    actor: Actor,
+    actor: ActorFields,
     action: str,
     object_type: str,
     object_id: str,
@@ -48,18 +61,3 @@ def events_for(session: Session, object_id: str) -> list[AuditEvent]:
             select(AuditEvent).where(AuditEvent.object_id == object_id).order_by(AuditEvent.at)
         )
     )
-
-
-def visible_events(
-    session: Session, actor: Actor, *, object_id: str | None = None, limit: int = 100
-) -> list[AuditEvent]:
-    """Admins and national regulators see every event; provincial regulators their province's;
-    provider admins their organisation's."""
-    actor.require(Role.ADMIN, Role.REGULATOR, Role.PROVIDER_ADMIN)
-    query = select(AuditEvent).order_by(AuditEvent.at.desc()).limit(limit)
-    if object_id:
-        query = query.where(AuditEvent.object_id == object_id)
-    query = restrict(
-        query, actor, provider=AuditEvent.provider_id, province=AuditEvent.province_code
-    )
-    return list(session.scalars(query))

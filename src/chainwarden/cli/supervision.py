@@ -12,8 +12,8 @@ from rich.table import Table
 
 from chainwarden.accounts import Actor, Role
 from chainwarden.cli.common import err_console, fail, open_database, out_console, print_json
+from chainwarden.regions import province
 from chainwarden.registry.models import Service
-from chainwarden.registry.regions import province
 from chainwarden.store.base import utcnow
 from chainwarden.supervision import assessments, cases, dashboard, penalties, reports
 from chainwarden.supervision.common import local_date

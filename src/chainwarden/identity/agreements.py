@@ -13,6 +13,7 @@ from chainwarden.accounts.access import Actor, not_found
 from chainwarden.audit import record
 from chainwarden.identity.errors import IdentityError
 from chainwarden.identity.models import Acceptance, Agreement, AgreementKind, ServiceUser
+from chainwarden.identity.trail import record_by_user
 from chainwarden.registry.models import Provider, Service
 from chainwarden.store.base import utcnow
 
@@ -135,7 +136,6 @@ def accept_agreement(
     reporting an acceptance collected by the provider's own application; None when the user
     accepted through the API themselves."""
     from chainwarden.identity.access import require_manager_of
-    from chainwarden.identity.users import record_by_user
 
     if recorded_by is not None:
         require_manager_of(recorded_by, user.provider_id)

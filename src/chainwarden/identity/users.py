@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, not_found, restrict
 from chainwarden.audit import record
-from chainwarden.audit.models import AuditEvent
 from chainwarden.identity import protect
 from chainwarden.identity.access import require_manager_of
+from chainwarden.identity.agreements import pending_agreements
 from chainwarden.identity.errors import IdentityError
+from chainwarden.identity.measures import restriction_in_force
 from chainwarden.identity.models import (
     Acceptance,
     Agreement,
@@ -69,32 +70,6 @@ def _digest(secret: str) -> str:
 
 def _scope(user: ServiceUser) -> dict[str, Any]:
     return {"provider_id": user.provider_id, "province_code": user.province_code}
-
-
-def record_by_user(
-    session: Session,
-    user: ServiceUser,
-    action: str,
-    object_type: str,
-    object_id: str,
-    *,
-    details: dict[str, Any] | None = None,
-    at: datetime | None = None,
-) -> None:
-    """An audit event for something the service user did themselves (not a staff account)."""
-    session.add(
-        AuditEvent(
-            at=at or utcnow(),
-            actor_id=user.id,
-            actor_name=f"user:{user.nickname}",
-            actor_role="service_user",
-            action=action,
-            object_type=object_type,
-            object_id=object_id,
-            details=details or {},
-            **_scope(user),
-        )
-    )
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -475,9 +450,6 @@ def require_can_use(
     ``function`` of their service now: account open, real name verified (Art. 8), the current
     service agreement and platform rules accepted (Art. 7), no restriction of that function in
     force (Art. 16)."""
-    from chainwarden.identity.agreements import pending_agreements
-    from chainwarden.identity.measures import restriction_in_force
-
     now = now or utcnow()
     refusal = _refusal(
         user,

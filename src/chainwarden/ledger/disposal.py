@@ -11,12 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.accounts.access import Actor, Role, denied, not_found
 from chainwarden.audit import record as audit
 from chainwarden.ledger.blocks import timestamp
 from chainwarden.ledger.chains import append_block, block_dict, locked
 from chainwarden.ledger.errors import LedgerError
-from chainwarden.ledger.hashing import leaf_hash, merkle_root, record_hash, root_from_path
+from chainwarden.ledger.hashing import record_hash
 from chainwarden.ledger.items import header_dict_valid, item_proof, seal_chain
 from chainwarden.ledger.models import BlockKind, Chain, Disposal, DisposalState, Item
 from chainwarden.store.base import utcnow
@@ -200,7 +201,7 @@ def execute_order(
         session,
         chain,
         kind=BlockKind.DISPOSAL,
-        merkle_root=merkle_root([leaf_hash(record_hash(record))]).hex(),
+        merkle_root=merkle.root([merkle.hash_leaf(record_hash(record))]).hex(),
         leaf_count=1,
         record=record,
         now=moment,
@@ -284,7 +285,7 @@ def check_disposal_proof(proof: dict[str, Any], public_key: str | None = None) -
         problems += header_dict_valid(block, key)
         if block.get("kind") != BlockKind.DISPOSAL:
             problems.append("the disposal block is not a disposal block")
-        if merkle_root([leaf_hash(record_hash(record))]).hex() != block.get("merkle_root"):
+        if merkle.root([merkle.hash_leaf(record_hash(record))]).hex() != block.get("merkle_root"):
             problems.append("the disposal record is not the one the block commits to")
         targets = {t["item_id"]: t for t in record["targets"]}
         proven = set()
@@ -297,13 +298,14 @@ def check_disposal_proof(proof: dict[str, Any], public_key: str | None = None) -
             target = targets.get(item_id)
             if target is None or target["commitment"] != entry["commitment"]:
                 problems.append(f"item {item_id}: not named in the record with this commitment")
-            leaf = leaf_hash(bytes.fromhex(entry["commitment"]))
-            root = root_from_path(
-                leaf,
-                int(entry["position"]),
-                int(header["leaf_count"]),
-                [bytes.fromhex(h) for h in entry["inclusion"]],
-            )
+            leaf = merkle.hash_leaf(bytes.fromhex(entry["commitment"]))
+            position, size = int(entry["position"]), int(header["leaf_count"])
+            path = [bytes.fromhex(h) for h in entry["inclusion"]]
+            root: bytes | None
+            try:
+                root = merkle.root_from_inclusion(position, size, leaf, path)
+            except ValueError:  # a path that cannot fit: the commitment is not proven
+                root = None
             if root is None or root.hex() != header["merkle_root"]:
                 problems.append(f"item {item_id}: commitment is not in block {header['height']}")
             proven.add(item_id)

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.accounts.access import Actor, Role, restrict
 from chainwarden.ledger.blocks import Header
 from chainwarden.ledger.chains import (
@@ -27,7 +28,7 @@ from chainwarden.ledger.chains import (
     signing_key,
 )
 from chainwarden.ledger.errors import LedgerError, item_removed
-from chainwarden.ledger.hashing import commit, inclusion_path, leaf_hash, merkle_root, new_salt
+from chainwarden.ledger.hashing import commit, new_salt
 from chainwarden.ledger.models import Block, BlockKind, Chain, Disposal, Item
 from chainwarden.store.base import new_id, utcnow
 
@@ -142,7 +143,7 @@ def seal_chain(
     blocks = []
     while batch := _pending(session, chain.id, block_size):
         key = key or signing_key(chain)
-        root = merkle_root([leaf_hash(bytes.fromhex(commitment)) for _, commitment in batch])
+        root = merkle.root([merkle.hash_leaf(bytes.fromhex(commitment)) for _, commitment in batch])
         block = append_block(
             session,
             chain,
@@ -259,13 +260,13 @@ def item_proof(session: Session, item: Item) -> dict[str, Any]:
             .order_by(Item.position)
         )
     )
-    leaves = [leaf_hash(bytes.fromhex(c)) for c in commitments]
+    leaves = [merkle.hash_leaf(bytes.fromhex(c)) for c in commitments]
     return {
         "item_id": item.id,
         "commitment": item.commitment,
         "position": item.position,
         "block": block_dict(block),
-        "inclusion": [h.hex() for h in inclusion_path(leaves, item.position)],
+        "inclusion": [h.hex() for h in merkle.naive_inclusion(leaves, item.position)],
     }
 
 

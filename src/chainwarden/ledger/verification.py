@@ -10,11 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.accounts.access import Actor
 from chainwarden.ledger.blocks import signature_valid
 from chainwarden.ledger.chains import header_of
 from chainwarden.ledger.errors import LedgerError
-from chainwarden.ledger.hashing import ZERO_HASH, commit, leaf_hash, merkle_root, record_hash
+from chainwarden.ledger.hashing import ZERO_HASH, commit, record_hash
 from chainwarden.ledger.items import visible_chains
 from chainwarden.ledger.models import Block, BlockKind, Chain, Disposal, DisposalState, Item
 
@@ -126,12 +127,12 @@ def verify_chain(session: Session, chain: Chain) -> ChainReport:
             rows = sorted(by_block.pop(block.height, []), key=lambda r: r.position)
             if [r.position for r in rows] != list(range(block.leaf_count)):
                 check.problems.append(f"holds {len(rows)} items, header says {block.leaf_count}")
-            leaves = [leaf_hash(bytes.fromhex(r.commitment)) for r in rows]
-            if merkle_root(leaves).hex() != block.merkle_root:
+            leaves = [merkle.hash_leaf(bytes.fromhex(r.commitment)) for r in rows]
+            if merkle.root(leaves).hex() != block.merkle_root:
                 check.problems.append("Merkle root does not match the items' commitments")
         elif block.kind == BlockKind.DISPOSAL and block.record is not None:
             record = block.record
-            if merkle_root([leaf_hash(record_hash(record))]).hex() != block.merkle_root:
+            if merkle.root([merkle.hash_leaf(record_hash(record))]).hex() != block.merkle_root:
                 check.problems.append("Merkle root does not match the disposal record")
             disposal = executed.get(str(record.get("disposal_id")))
             if disposal is None or disposal.block_height != block.height:

@@ -12,11 +12,11 @@ from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, not_found
 from chainwarden.audit import record
+from chainwarden.regions import province
 from chainwarden.registry import deadlines
 from chainwarden.registry.errors import RegistryError
 from chainwarden.registry.filings import get_filing, scoped, submit_change
 from chainwarden.registry.models import CheckCampaign, CheckResponse, Filing, FilingState
-from chainwarden.registry.regions import province
 from chainwarden.store.base import utcnow
 from chainwarden.workdays import WorkingCalendar
 

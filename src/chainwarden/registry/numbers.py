@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from stdnum.iso7064 import mod_11_2
 
 from chainwarden.errors import ChainwardenError
-from chainwarden.registry.regions import (
+from chainwarden.regions import (
     Province,
     province,
     province_by_abbreviation,

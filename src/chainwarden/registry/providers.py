@@ -18,6 +18,7 @@ from stdnum.exceptions import ValidationError as NumberError
 from chainwarden.accounts.access import Actor, Role, not_found, restrict
 from chainwarden.audit import record
 from chainwarden.bounds import FIRST_DAY, LAST_DAY, day_in_range
+from chainwarden.regions import validate_region_code
 from chainwarden.registry.errors import RegistryError
 from chainwarden.registry.models import (
     ChainType,
@@ -28,7 +29,6 @@ from chainwarden.registry.models import (
     Service,
     ServiceForm,
 )
-from chainwarden.registry.regions import validate_region_code
 
 MOBILE = re.compile(r"^(?:\+?86)?1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")

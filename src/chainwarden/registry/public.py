@@ -8,10 +8,10 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
+from chainwarden.regions import find_province, province
 from chainwarden.registry.filings import PUBLISHED
 from chainwarden.registry.models import Filing, Provider, Service
 from chainwarden.registry.numbers import parse_filing_number
-from chainwarden.registry.regions import find_province, province
 
 
 @dataclass(frozen=True)

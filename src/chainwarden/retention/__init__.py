@@ -3,7 +3,7 @@ operations, kept at least six months, with proofs an authority can check offline
 
 - ``retention.log``: ``append`` / ``append_many`` inside the caller's transaction.
 - ``retention.proofs``: inclusion and consistency proofs, signed tree heads, verifiers.
-- ``retention.merkle``: RFC 9162 hashing and proof algorithms (pure).
+- ``chainwarden.merkle`` (shared with the ledger): RFC 9162 hashing and proof algorithms (pure).
 """
 
 from chainwarden.retention.errors import RetentionError

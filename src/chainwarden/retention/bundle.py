@@ -27,10 +27,11 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from chainwarden import merkle
 from chainwarden.keys.public import fingerprint as key_fingerprint
-from chainwarden.retention import merkle
+from chainwarden.merkle import canonical_json
 from chainwarden.retention.heads import SignedTreeHead, verify_signature, verify_tree_head
-from chainwarden.retention.log import canonical_json, payload_digest
+from chainwarden.retention.log import payload_digest
 
 FORMAT = "chainwarden.retention.export/v1"
 MANIFEST_CONTEXT = "chainwarden.retention.export-manifest/v1\n"

@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.accounts.access import Actor
 from chainwarden.audit import record
-from chainwarden.retention import merkle
 from chainwarden.retention.bundle import FORMAT, manifest_message, write_bundle
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import SignedTreeHead, timestamp

@@ -26,10 +26,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.accounts.access import Actor
 from chainwarden.keys import keyring
+from chainwarden.merkle import canonical_json
 from chainwarden.registry.models import Provider
-from chainwarden.retention import merkle, tiles
+from chainwarden.retention import tiles
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import timestamp
 from chainwarden.retention.models import (
@@ -84,17 +86,6 @@ class Entry:
     entry_type: str
     at: datetime
     leaf_hash: bytes
-
-
-# One encoder for every canonical text (``json.dumps`` with options builds a new one per call).
-_CANONICAL = json.JSONEncoder(
-    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-)
-
-
-def canonical_json(value: Any) -> str:
-    """One spelling for a JSON value, so the same data always hashes the same."""
-    return _CANONICAL.encode(value)
 
 
 _RAND_B = (1 << 62) - 1  # the low 62 bits of a version 7 UUID, below its variant

@@ -15,12 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
+from chainwarden import merkle
 from chainwarden.keys import keyring
-from chainwarden.retention import merkle, tiles
+from chainwarden.merkle import NodeId, verify_consistency, verify_inclusion
+from chainwarden.retention import tiles
 from chainwarden.retention.errors import RetentionError
 from chainwarden.retention.heads import SignedTreeHead, tree_head_message, verify_tree_head
 from chainwarden.retention.log import ENTRIES, LOGS, TILES, head, signing_key_context
-from chainwarden.retention.merkle import NodeId, verify_consistency, verify_inclusion
 from chainwarden.retention.models import RetentionLog, TreeHead, node_key, node_of_key
 from chainwarden.store.base import utcnow
 

@@ -18,7 +18,7 @@ replaces one row per subtree.
 
 from __future__ import annotations
 
-from chainwarden.retention.merkle import HASH_SIZE, NodeId
+from chainwarden.merkle import HASH_SIZE, NodeId
 
 TILE_HEIGHT = 5
 TILE_WIDTH = 1 << TILE_HEIGHT  # nodes of the tile's bottom level it covers

@@ -11,9 +11,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, not_found, restrict
+from chainwarden.regions import province
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, Provider
-from chainwarden.registry.regions import province
 from chainwarden.store.base import utcnow
 from chainwarden.supervision import assessments, cases
 from chainwarden.supervision.common import audit

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from chainwarden.audit import AuditEvent, visible_events
+from chainwarden.accounts.trail import visible_events
+from chainwarden.audit import AuditEvent
 from chainwarden.web.deps import CurrentActor, Tx, UnitOfWorkRoute
 from chainwarden.web.schemas import AuditEventOut
 

@@ -27,8 +27,8 @@ from sqlalchemy.orm import Session
 from chainwarden.accounts import service as accounts
 from chainwarden.accounts.access import AccessError, Actor, Role
 from chainwarden.errors import ChainwardenError
+from chainwarden.regions import PROVINCES
 from chainwarden.registry.deadlines import local_date
-from chainwarden.registry.regions import PROVINCES
 from chainwarden.settings import LOCAL_TZ, get_settings
 from chainwarden.store import Database
 from chainwarden.web import nav

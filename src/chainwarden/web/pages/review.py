@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from chainwarden.regions import find_province
 from chainwarden.registry import deadlines
 from chainwarden.registry import filings as rules
 from chainwarden.registry.models import FilingState
-from chainwarden.registry.regions import find_province
 from chainwarden.web.deps import Clock, Tx
 from chainwarden.web.pages.common import PageRoute, SignedIn, is_htmx, render, visitor
 

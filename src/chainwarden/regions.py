@@ -1,4 +1,5 @@
-"""Provincial-level divisions and region codes (GB/T 2260), as used in filing numbers."""
+"""Provincial-level divisions and region codes (GB/T 2260), as used in filing numbers, account
+scopes and dashboards: plain data at the foundation layer, so any package may use it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""RFC 9162 Merkle tree hashing, proofs and their verification — pure functions, no database.
+"""RFC 9162 Merkle tree hashing, proofs and their verification, and the canonical JSON that is
+hashed — pure functions, no database. The one Merkle core: the ledger's blocks and the retention
+log both build on it (``retention.tiles`` and ``retention.proofs`` are the storage side).
 
 The tree over leaves ``D[0:n]`` is the one of RFC 9162 §2.1.1: the leaf hash is
 ``SHA-256(0x00 ‖ d)``, an interior node ``SHA-256(0x01 ‖ left ‖ right)``, and a tree of ``n``
@@ -20,8 +22,10 @@ an authority can check an export bundle offline.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 HASH_SIZE = 32
 EMPTY_ROOT = hashlib.sha256(b"").digest()
@@ -40,6 +44,32 @@ def hash_children(left: bytes, right: bytes) -> bytes:
 def _split(n: int) -> int:
     """The largest power of two strictly smaller than ``n`` (n ≥ 2)."""
     return 1 << ((n - 1).bit_length() - 1)
+
+
+def root(leaf_hashes: Sequence[bytes]) -> bytes:
+    """MTH(D[n]) of RFC 9162 §2.1.1 in one bottom-up pass: pairing each level and carrying the
+    odd last node up unchanged gives the same tree as the RFC's left-heavy split."""
+    if not leaf_hashes:
+        return EMPTY_ROOT
+    level = list(leaf_hashes)
+    while len(level) > 1:
+        paired = [hash_children(level[i], level[i + 1]) for i in range(0, len(level) - 1, 2)]
+        if len(level) % 2:
+            paired.append(level[-1])
+        level = paired
+    return level[0]
+
+
+# One encoder for every canonical text (``json.dumps`` with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
+def canonical_json(value: Any) -> str:
+    """One spelling for a JSON value (keys sorted, no spaces, UTF-8 kept), so the same data
+    always hashes the same."""
+    return _CANONICAL.encode(value)
 
 
 # -- naive reference: the RFC's recursive definitions over all leaf hashes ---------------------

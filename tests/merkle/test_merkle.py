@@ -1,6 +1,7 @@
 """Hashing and proofs against the published RFC 6962 test vectors (copied from
 transparency-dev/merkle, see vectors/rfc6962.json) and against the RFC's recursive definitions
-recomputed naively for random tree sizes."""
+recomputed naively for random tree sizes; the canonical JSON that both the ledger and the
+retention log hash."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chainwarden.retention import merkle
+from chainwarden import merkle
 
 VECTORS = json.loads((Path(__file__).parent / "vectors" / "rfc6962.json").read_text())
 LEAVES = [bytes.fromhex(h) for h in VECTORS["leaves"]]
@@ -31,11 +32,13 @@ def test_hasher_vectors() -> None:
     assert merkle.hash_leaf(b"L123456") == h(v["leaf_L123456"])
     assert merkle.hash_children(b"N123", b"N456") == h(v["node_N123_N456"])
     assert merkle.naive_root([]) == merkle.EMPTY_ROOT
+    assert merkle.root([]) == merkle.EMPTY_ROOT
 
 
 @pytest.mark.parametrize("size", range(1, 9))
 def test_roots_of_published_trees(size: int) -> None:
     assert merkle.naive_root(LEAF_HASHES[:size]) == ROOTS[size - 1]
+    assert merkle.root(LEAF_HASHES[:size]) == ROOTS[size - 1]
     assert merkle.streaming_root(LEAF_HASHES[:size]) == (size, ROOTS[size - 1])
 
 
@@ -128,6 +131,7 @@ def test_stored_node_proofs_equal_the_naive_recursion(size: int, data: st.DataOb
     nodes = _stored_nodes(leaves)
     root = merkle.naive_root(leaves)
     assert merkle.streaming_root(leaves) == (size, root)
+    assert merkle.root(leaves) == root
     assert merkle.assemble(merkle.Plan((merkle.root_plan(size),)), nodes) == [root]
 
     index = data.draw(st.integers(min_value=0, max_value=size - 1), label="index")
@@ -156,3 +160,11 @@ def test_a_changed_leaf_fails_its_proof(size: int, data: st.DataObject) -> None:
     assert not merkle.verify_inclusion(merkle.hash_leaf(b"other"), index, size, proof, root)
     other = (index + 1) % size
     assert not merkle.verify_inclusion(leaves[index], other, size, proof, root)
+
+
+def test_canonical_json_is_one_spelling() -> None:
+    # Keys sorted, no spaces, Chinese kept as UTF-8: the text the ledger and the log hash.
+    assert merkle.canonical_json({"b": [1, "处置"], "a": None}) == '{"a":null,"b":[1,"处置"]}'
+    assert merkle.canonical_json({"a": 1, "b": 2}) == merkle.canonical_json({"b": 2, "a": 1})
+    with pytest.raises(ValueError):
+        merkle.canonical_json({"score": float("nan")})
