@@ -87,6 +87,15 @@ def _hash_positions(
     for k in range(order):
         np.multiply(codes[k : k + n], np.uint32(_MULTIPLIERS[k]), out=tmp)
         h += tmp
+    return _mix(h, buckets, tmp)
+
+
+def _mix(
+    h: npt.NDArray[np.uint32], buckets: int, tmp: npt.NDArray[np.uint32] | None = None
+) -> npt.NDArray[np.uint32]:
+    """The final mixing of the n-gram hashes ``h`` (in place) and their bucket."""
+    if tmp is None:
+        tmp = np.empty_like(h)
     np.right_shift(h, np.uint32(15), out=tmp)
     h ^= tmp
     h *= np.uint32(0x2C1B3C6D)
@@ -208,27 +217,36 @@ class LinearModel:
         return self._finish(total, counts, extras)
 
     def logits_few(self, texts: Sequence[str], extras: FloatArray) -> Float64Array:
-        """``logits`` of a few short texts (the sentences of one message) with the fewest array
-        steps: the n-gram rows of each text summed in order, as the sparse product sums them."""
+        """``logits`` of a few short texts (the sentences of one message) in a dozen array steps:
+        every order hashed at once, one gather of the weight rows, one sum per text and order."""
         joined = MARK + MARK.join(texts)
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
-        size = len(codes)
+        size = len(joined)
+        top = max(self.orders)
+        # Zeros after the end let every order hash ``size`` positions; those past it are padding.
+        codes = np.frombuffer((joined + "\0" * top).encode("utf-32-le"), dtype=np.uint32)
         lengths = [len(t) + 1 for t in texts]
         first = list(itertools.accumulate(lengths, initial=0))
-        total: Float64Array = np.zeros((len(texts), len(self.labels)), dtype=np.float64)
-        scratch = np.empty(size, dtype=np.uint32)
-        counts = np.zeros(len(texts), dtype=np.float64)
-        for order in self.orders:
-            n = size - order + 1
-            if n <= 0:
-                continue
-            bucket = np.full(size, self.padding, dtype=np.intp)
-            bucket[:n] = _hash_positions(codes, order, self.buckets, scratch)
-            # An n-gram running into the next text counts for nothing: the all-zero row.
-            for stop in first[1:-1]:
-                bucket[max(stop - order + 1, 0) : stop] = self.padding
-            total += np.add.reduceat(self.ngram_weights[bucket], first[:-1], axis=0)
-            counts += [max(length - order + 1, 0) for length in lengths]
+        terms = [codes * np.uint32(_MULTIPLIERS[k]) for k in range(top)]
+        blocks = []
+        padding: list[int] = []
+        for i, order in enumerate(self.orders):
+            h = terms[0][:size] + np.uint32((order * 0x632BE5AB) & 0xFFFFFFFF)
+            for k in range(1, order):
+                h += terms[k][k : k + size]
+            blocks.append(h)
+            # An n-gram running into the next text, or past the end, counts for nothing.
+            at = i * size
+            for stop in first[1:]:
+                padding.extend(range(at + max(stop - order + 1, 0), at + stop))
+        bucket = _mix(np.concatenate(blocks), self.buckets).astype(np.intp)
+        bucket[padding] = self.padding
+        segments = [i * size + f for i in range(len(self.orders)) for f in first[:-1]]
+        sums = np.add.reduceat(self.ngram_weights[bucket], segments, axis=0)
+        total: Float64Array = sums.reshape(len(self.orders), len(texts), -1).sum(axis=0)
+        counts = np.array(
+            [sum(max(length - order + 1, 0) for order in self.orders) for length in lengths],
+            dtype=np.float64,
+        )
         return self._finish(total, counts, extras)
 
     def probabilities(self, batch: Batch, extras: FloatArray) -> Float64Array:
