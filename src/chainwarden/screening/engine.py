@@ -467,7 +467,8 @@ class _Verdict:
 
 
 class Screener:
-    """Built once, then screens any number of texts; thread-safe (nothing changes after build)."""
+    """Built once, then screens any number of texts; thread-safe (after build only a cache of
+    context discounts grows, one dict write at a time)."""
 
     def __init__(
         self,
@@ -547,6 +548,7 @@ class Screener:
             self._source_weight.tolist(),
             self._source_logmiss.tolist(),
         )
+        self._discounts: dict[tuple[float, ...], float] = {}
         self._anchor_lists = [np.flatnonzero(row).tolist() for row in self._anchor_rules]
         if model is not None:
             self._label_index = {label: i for i, label in enumerate(model.labels)}
@@ -715,26 +717,40 @@ class Screener:
         out[:] = 1.0 - np.exp(np.array(miss, dtype=np.float64))
         return out
 
+    def _discount(self, context: list[float]) -> float:
+        """What a text's context leaves of its rule evidence, worked out as ``_decide`` does
+        (in float32) and kept: texts share few contexts."""
+        key = tuple(context)
+        value = self._discounts.get(key)
+        if value is None:
+            row = np.array([context], dtype=np.float32)
+            frame = 1.0 - np.prod(1.0 - row * _FRAME_DISCOUNT, axis=1)
+            value = float((1.0 - frame * (1.0 - row[:, _PROMOTION]))[0])
+            if len(self._discounts) < 10_000:
+                self._discounts[key] = value
+        return value
+
     def _decide_one(
         self, joined: str, units: Units, evidence: Evidence, content: list[bool]
     ) -> _Verdict:
         """``_decide`` for the units of one text, with the model's numbers as the batch's."""
         assert self.model is not None
         t = self.thresholds
-        texts = [joined[a:b] for a, b in zip(units.start.tolist(), units.end.tolist(), strict=True)]
+        cuts, stops = units.start.tolist(), units.end.tolist()
+        texts = [joined[a:b] for a, b in zip(cuts, stops, strict=True)]
         probs = self.model.softmax(self.model.logits_few(texts, evidence.extras))
         per_category = probs[:, self._prohibited]
-        context = evidence.context[:1]
-        promotion = context[:, _PROMOTION]
-        frame = 1.0 - np.prod(1.0 - context * _FRAME_DISCOUNT, axis=1)
-        discount_one = (1.0 - frame * (1.0 - promotion))[0]
+        row = evidence.context[0].tolist()
+        discount_one = self._discount(row)
         if self._block is not None and self._review is not None:
             scores, grays = probs[:, self._block], probs[:, self._review]
         else:  # pragma: no cover - the packaged model has a decision head
             scores, grays = per_category.sum(axis=1), probs[:, self._gray]
-        unquoted = (evidence.extras[:, EXTRAS.index("evidence:unquoted")] * discount_one).tolist()
-        has_hit = (evidence.categories.max(axis=1) > 0).tolist()
-        row = context[0].tolist()
+        # As float32 products, as the arrays make them.
+        unquoted = [
+            float(np.float32(v * discount_one)) for v in evidence.extras[:, _UNQUOTED].tolist()
+        ]
+        has_hit = [max(r) > 0 for r in evidence.categories.tolist()]
         gray_cue = max(row[k] for k in _GRAY_KINDS) > 0
         supported_cue = row[_PROMOTION] > 0
         block, review, unsupported, corroborate, gray_at = (
@@ -1295,6 +1311,7 @@ _FRAME_DISCOUNT = np.array(
     dtype=np.float32,
 )
 _PROMOTION = CONTEXT_KINDS.index("promotion")
+_UNQUOTED = EXTRAS.index("evidence:unquoted")
 _GRAY_KINDS = [CONTEXT_KINDS.index("question"), CONTEXT_KINDS.index("market")]
 
 
