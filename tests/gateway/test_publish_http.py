@@ -150,3 +150,24 @@ def test_complaint_page_is_public_and_files_a_complaint(client, gw):
     assert filed.status_code == 200 and 'role="status"' in filed.text
     status = filed.text.split('role="status">', 1)[1].split("</p>", 1)[0]
     assert re.search(r"\d{4}-\d{2}-\d{2}", status), status  # the provider's deadline
+
+
+def test_publish_answers_say_why_screening_decided(db, gw, client):
+    with db.session() as s:
+        _, token = ready_user(s, gw, MOBILES[0])
+    url = f"/api/v1/services/{gw.service_id}/posts"
+    for text, status, code in (
+        (ALLOWED, 201, "pass."),
+        (GRAY, 202, "review."),
+        (PROHIBITED, 422, "block."),
+    ):
+        response = client.post(url, json={"text": text}, headers=bearer(token))
+        assert response.status_code == status, response.text
+        reason = response.json()["reason"]
+        assert reason["code"].startswith(code)
+        assert reason["zh"] and reason["en"]
+        sentence = reason["sentence"]
+        assert 0 <= sentence["start"] < sentence["end"] <= len(text)
+        if status == 422:  # the evidence is what the hits show, in the deciding sentence
+            matched = {h["matched"] for h in response.json()["hits"]}
+            assert {e["matched"] for e in reason["evidence"]} <= matched

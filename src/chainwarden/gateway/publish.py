@@ -127,6 +127,7 @@ def screening_payload(result: ScreeningResult) -> dict[str, Any]:
         "score": round(float(result.score), 6),
         "categories": list(result.categories),
         "hits": [h.to_dict() for h in result.hits],
+        "reason": None if result.reason is None else dict(result.reason),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import re
@@ -25,6 +26,7 @@ from chainwarden.screening.lexicon import (
     read_lexicon,
 )
 from chainwarden.screening.model import (
+    MARK,
     PACKAGED,
     Batch,
     FloatArray,
@@ -454,18 +456,19 @@ class _Verdict:
     the decision and the score."""
 
     unit_decision: IntArray
-    score: FloatArray
-    gray: FloatArray
-    per_category: FloatArray
+    score: npt.NDArray[np.floating[Any]]
+    gray: npt.NDArray[np.floating[Any]]
+    per_category: npt.NDArray[np.floating[Any]]
     corroborated: npt.NDArray[np.bool_]
     discount: FloatArray
     deciding: IntArray
     doc_decision: IntArray
-    doc_score: FloatArray
+    doc_score: npt.NDArray[np.floating[Any]]
 
 
 class Screener:
-    """Built once, then screens any number of texts; thread-safe (nothing changes after build)."""
+    """Built once, then screens any number of texts; thread-safe (after build only a cache of
+    context discounts grows, one dict write at a time)."""
 
     def __init__(
         self,
@@ -533,6 +536,20 @@ class Screener:
             else None
         )
         self._long_rules = [i for i, r in enumerate(self.rules) if r.long_token]
+        # The same tables as Python lists, for screening one text without arrays.
+        self._pattern_lists = (
+            self._left_word.tolist(),
+            self._right_word.tolist(),
+            self._pattern_first.tolist(),
+            self._pattern_count.tolist(),
+        )
+        self._source_lists = (
+            self._source_kind.tolist(),
+            self._source_weight.tolist(),
+            self._source_logmiss.tolist(),
+        )
+        self._discounts: dict[tuple[float, ...], float] = {}
+        self._anchor_lists = [np.flatnonzero(row).tolist() for row in self._anchor_rules]
         if model is not None:
             self._label_index = {label: i for i, label in enumerate(model.labels)}
             missing = [label for label in (*CATEGORIES, GRAY) if label not in self._label_index]
@@ -577,7 +594,206 @@ class Screener:
 
     # -- screening ---------------------------------------------------------------------------
     def screen(self, text: str) -> ScreeningResult:
-        return self.screen_many([text])[0]
+        """One text: the same result as ``screen_many([text])[0]``, by a path of plain Python
+        (a batch of one would pay the set-up of every array step)."""
+        if self.model is None:
+            return self.screen_many([text])[0]
+        n = self.normaliser.normalise(text)
+        if MARK in n.text:  # pragma: no cover - normalisation removes control characters
+            return self.screen_many([text])[0]
+        return self._screen_one(text, n)
+
+    def _screen_one(self, text: str, n: Normalised) -> ScreeningResult:
+        joined = MARK + n.text
+        cuts, stops, content = _cut_units(joined)
+        hits = self._find_one(joined)
+        evidence = self._evidence_one(joined, cuts, hits)
+        units = Units(
+            np.array(cuts, dtype=np.int64),
+            np.array(stops, dtype=np.int64),
+            np.zeros(len(cuts), dtype=np.int64),
+            np.array([0, len(cuts)], dtype=np.int64),
+            Batch(joined, _NO_CODES, _NO_INDEX, _ONE_START, 1),
+            _ONE_START,
+            np.array(content, dtype=bool),
+        )
+        verdict = self._decide_one(joined, units, evidence, content)
+        decision = [int(verdict.doc_decision[0])]
+        outcome = _Outcome(self, (text,), {0: n}, units, evidence, verdict, decision)
+        return ScreeningResult._pending(outcome, 0, _DECISIONS[decision[0]])
+
+    def _find_one(self, joined: str) -> list[tuple[int, int, int]]:
+        """``find`` for one text (after its mark): ``(source, start, end)`` of every hit."""
+        hits: list[tuple[int, int, int]] = []
+        size = len(joined)
+        left, right, first, count = self._pattern_lists
+        if self._automaton is not None:
+            for p, s, e in self._automaton.find_matches_as_indexes(joined, overlapping=True):
+                if left[p] and _word(joined[s - 1]):
+                    continue
+                if right[p] and e < size and _word(joined[e]) and not self._suffix(joined, e):
+                    continue
+                hits.extend((k, s, e) for k in range(first[p], first[p] + count[p]))
+        candidates: set[int] = set()
+        if self._anchors is not None:
+            by_anchor = self._anchor_lists
+            for a, _, _ in self._anchors.find_matches_as_indexes(joined, overlapping=True):
+                candidates.update(by_anchor[a])
+        if self._long_rules and _LONG_RUN.search(joined):
+            candidates.update(self._long_rules)
+        for r in sorted(candidates):
+            source = self._first_rule_source + r
+            for m in self.rules[r].pattern.finditer(joined, 1, size):
+                s, e = m.span()
+                if e > s:
+                    hits.append((source, s, e))
+        return hits
+
+    def _evidence_one(
+        self, joined: str, cuts: list[int], hits: list[tuple[int, int, int]]
+    ) -> Evidence:
+        """``evidence`` for one text cut in units at ``cuts``, with the same arithmetic."""
+        size = len(cuts)
+        kinds, weights, logmiss = self._source_lists
+        unit = [bisect.bisect_right(cuts, s) - 1 for _, s, _ in hits]
+        # Each rule counts once per unit; sums in the order of (unit, source), as bincount adds.
+        seen = sorted({(u, src) for u, (src, _, _) in zip(unit, hits, strict=True)})
+        miss = [[0.0] * N_CAT for _ in range(size)]
+        context = [0.0] * N_CTX
+        for u, src in seen:
+            kind = kinds[src]
+            if kind < N_CAT:
+                miss[u][kind] += logmiss[src]
+        for src, _, _ in hits:
+            kind = kinds[src]
+            if kind >= N_CAT and weights[src] > context[kind - N_CAT]:
+                context[kind - N_CAT] = weights[src]
+        categories = (1.0 - np.exp(np.array(miss, dtype=np.float64))).astype(np.float32)
+        rows = categories.tolist()
+        quoted = self._quoted_one(joined, unit, hits, size)
+        extras = np.zeros((size, len(EXTRAS)), dtype=np.float32)
+        extras[:, :N_CAT] = categories
+        extras[:, N_CAT : N_CAT + N_CTX] = context
+        for u, row in enumerate(rows):
+            top = max(row)
+            if top > 0:
+                extras[u, N_CAT + N_CTX : N_CAT + 2 * N_CTX] = [top * c for c in context]
+            extras[u, -4] = top
+            extras[u, -3] = sum(1 for c in row if c >= 0.5)
+        extras[:, -2:] = quoted
+        hit_array = np.array(hits, dtype=np.int64).reshape(-1, 3)
+        return Evidence(
+            np.zeros(len(hits), dtype=np.int64),
+            hit_array[:, 0],
+            hit_array[:, 1] - 1,
+            hit_array[:, 2] - 1,
+            np.array(unit, dtype=np.int64),
+            categories,
+            np.array([context] * size, dtype=np.float32),
+            extras,
+        )
+
+    def _quoted_one(
+        self, joined: str, unit: list[int], hits: list[tuple[int, int, int]], size: int
+    ) -> FloatArray:
+        """``_quoted`` for one text."""
+        out = np.zeros((size, 2), dtype=np.float32)
+        kinds, _, logmiss = self._source_lists
+        category_hits = [
+            (u, src, s) for u, (src, s, _) in zip(unit, hits, strict=True) if kinds[src] < N_CAT
+        ]
+        if not category_hits:
+            return out
+        spans = [m.span() for m in _QUOTED.finditer(joined)]
+        quote_starts = [a for a, _ in spans]
+        keys = set()
+        for u, src, s in category_hits:
+            last = bisect.bisect_right(quote_starts, s) - 1
+            inside = last >= 0 and s < spans[last][1]
+            keys.add((u, src, not inside))
+        miss = [[0.0, 0.0] for _ in range(size)]
+        for u, src, outside in sorted(keys):
+            miss[u][outside] += logmiss[src]
+        out[:] = 1.0 - np.exp(np.array(miss, dtype=np.float64))
+        return out
+
+    def _discount(self, context: list[float]) -> float:
+        """What a text's context leaves of its rule evidence, worked out as ``_decide`` does
+        (in float32) and kept: texts share few contexts."""
+        key = tuple(context)
+        value = self._discounts.get(key)
+        if value is None:
+            row = np.array([context], dtype=np.float32)
+            frame = 1.0 - np.prod(1.0 - row * _FRAME_DISCOUNT, axis=1)
+            value = float((1.0 - frame * (1.0 - row[:, _PROMOTION]))[0])
+            if len(self._discounts) < 10_000:
+                self._discounts[key] = value
+        return value
+
+    def _decide_one(
+        self, joined: str, units: Units, evidence: Evidence, content: list[bool]
+    ) -> _Verdict:
+        """``_decide`` for the units of one text, with the model's numbers as the batch's."""
+        assert self.model is not None
+        t = self.thresholds
+        cuts, stops = units.start.tolist(), units.end.tolist()
+        texts = [joined[a:b] for a, b in zip(cuts, stops, strict=True)]
+        probs = self.model.softmax(self.model.logits_few(texts, evidence.extras))
+        per_category = probs[:, self._prohibited]
+        row = evidence.context[0].tolist()
+        discount_one = self._discount(row)
+        if self._block is not None and self._review is not None:
+            scores, grays = probs[:, self._block], probs[:, self._review]
+        else:  # pragma: no cover - the packaged model has a decision head
+            scores, grays = per_category.sum(axis=1), probs[:, self._gray]
+        # As float32 products, as the arrays make them.
+        unquoted = [
+            float(np.float32(v * discount_one)) for v in evidence.extras[:, _UNQUOTED].tolist()
+        ]
+        has_hit = [max(r) > 0 for r in evidence.categories.tolist()]
+        gray_cue = max(row[k] for k in _GRAY_KINDS) > 0
+        supported_cue = row[_PROMOTION] > 0
+        block, review, unsupported, corroborate, gray_at = (
+            t.block,
+            t.review,
+            t.unsupported,
+            t.corroborated,
+            t.gray,
+        )
+        # The arrays compare the float32 rule evidence with the threshold made float32.
+        strong = float(np.float32(t.evidence))
+        decisions, score_list, corroborated = [], [], []
+        for u, (score, gray) in enumerate(zip(scores.tolist(), grays.tolist(), strict=True)):
+            hit = has_hit[u]
+            lift = score >= corroborate and unquoted[u] >= strong and hit
+            if lift:
+                score = max(score, block)
+            by_gray = gray >= gray_at and (hit or gray_cue) and content[u]
+            if not content[u]:
+                score = 0.0
+            if score >= block and hit:
+                decisions.append(2)
+            elif (score >= review and (hit or supported_cue)) or score >= unsupported or by_gray:
+                decisions.append(1)
+            else:
+                decisions.append(0)
+            score_list.append(score)
+            corroborated.append(lift)
+        keys = [d + min(max(s, 0.0), 1.0) * 0.5 for d, s in zip(decisions, score_list, strict=True)]
+        best = max(keys)
+        deciding = next(u for u, k in enumerate(keys) if k >= best)
+        size = len(decisions)
+        return _Verdict(
+            unit_decision=np.array(decisions, dtype=np.int64),
+            score=np.array(score_list, dtype=np.float64),
+            gray=grays,
+            per_category=per_category,
+            corroborated=np.array(corroborated, dtype=bool),
+            discount=np.full(size, discount_one, dtype=np.float32),
+            deciding=np.array([deciding], dtype=np.int64),
+            doc_decision=np.array([decisions[deciding]], dtype=np.int64),
+            doc_score=np.array([max(score_list)], dtype=np.float64),
+        )
 
     def screen_many(self, texts: Sequence[str]) -> list[ScreeningResult]:
         """Screen a batch; much faster per text than one by one.
@@ -1053,12 +1269,49 @@ _ACT_ZH = {
 
 
 _DECISIONS = (Decision.PASS, Decision.REVIEW, Decision.BLOCK)
+_NO_CODES = np.zeros(0, dtype=np.uint32)
+_NO_INDEX = np.zeros(0, dtype=np.int64)
+_ONE_START = np.ones(1, dtype=np.int64)
+_LONG_RUN = re.compile(f"[0-9A-Za-z]{{{LONG_TOKEN}}}")
+_TERMINATORS = "!?;\n\r。！？；…"
+# A run of spaces and sentence ends ("." only before a space, another end or the end).
+_STICKY_RUN = re.compile(f"(?:[ \t{_TERMINATORS}]|\\.(?=[ \t\x01{_TERMINATORS}]|\\Z))+")
+# A letter, a digit or a character of a script: what ``_UNIT_CLASS`` marks as content.
+_CONTENT = re.compile("[0-9A-Za-z\u0080-\u1fff\u2070-\u2fff\u3040-\U0010ffff]")
+
+
+def _cut_units(joined: str) -> tuple[list[int], list[int], list[bool]]:
+    """``Units.of`` for one text after its mark: where each unit begins and ends in ``joined``
+    and whether it holds content."""
+    size = len(joined)
+    cuts = [1]
+    for m in _STICKY_RUN.finditer(joined, 1):
+        e = m.end()
+        # A unit begins after a run holding a sentence end, unless the text ends there.
+        if 1 < e < size and m.group().strip(" \t"):
+            cuts.append(e)
+    stops = [*cuts[1:], size]
+    if any(b - a > UNIT_MAX for a, b in zip(cuts, stops, strict=True)):
+        windows = []
+        for a, b in zip(cuts, stops, strict=True):
+            windows.append(a)
+            length = b - a
+            if length > UNIT_MAX:
+                pieces = -(-length // UNIT_MAX)
+                windows += [a + (k * length) // pieces for k in range(1, pieces)]
+        cuts = sorted(set(windows))
+        stops = [*cuts[1:], size]
+    content = [_CONTENT.search(joined, a, b) is not None for a, b in zip(cuts, stops, strict=True)]
+    return cuts, stops, content
+
+
 _DISCOUNT = np.array([_CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS], dtype=np.float32)
 _FRAME_DISCOUNT = np.array(
     [0.0 if k in ("question", "market") else _CONTEXT_DISCOUNT[k] for k in CONTEXT_KINDS],
     dtype=np.float32,
 )
 _PROMOTION = CONTEXT_KINDS.index("promotion")
+_UNQUOTED = EXTRAS.index("evidence:unquoted")
 _GRAY_KINDS = [CONTEXT_KINDS.index("question"), CONTEXT_KINDS.index("market")]
 
 

@@ -15,6 +15,7 @@ extra features, and one row ``[bucket, w_label1, w_label2, …]`` for each non-z
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -34,6 +35,7 @@ MARK = "\x01"  # starts every text in a batch; never left in normalised text
 _MULTIPLIERS = (0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1)
 
 FloatArray = npt.NDArray[np.float32]
+Float64Array = npt.NDArray[np.float64]
 _SMALL = 2048  # a batch of at most this many code points is scored without a sparse matrix
 IntArray = npt.NDArray[np.int64]
 
@@ -85,6 +87,15 @@ def _hash_positions(
     for k in range(order):
         np.multiply(codes[k : k + n], np.uint32(_MULTIPLIERS[k]), out=tmp)
         h += tmp
+    return _mix(h, buckets, tmp)
+
+
+def _mix(
+    h: npt.NDArray[np.uint32], buckets: int, tmp: npt.NDArray[np.uint32] | None = None
+) -> npt.NDArray[np.uint32]:
+    """The final mixing of the n-gram hashes ``h`` (in place) and their bucket."""
+    if tmp is None:
+        tmp = np.empty_like(h)
     np.right_shift(h, np.uint32(15), out=tmp)
     h ^= tmp
     h *= np.uint32(0x2C1B3C6D)
@@ -119,32 +130,38 @@ class LinearModel:
     buckets: int
     extras: tuple[str, ...]
     extra_scale: float
-    intercept: FloatArray  # (labels,)
-    extra_weights: FloatArray  # (extras, labels)
-    ngram_weights: FloatArray  # (buckets + 1, labels), dense; the last row stays zero
+    # Weights are held and summed in float64 (read from float32 or JSON), so that a text scores
+    # the same to 1e-9 whether screened alone or in any batch, whatever the order of the sums.
+    intercept: npt.NDArray[np.floating[Any]]  # (labels,)
+    extra_weights: npt.NDArray[np.floating[Any]]  # (extras, labels)
+    ngram_weights: npt.NDArray[np.floating[Any]]  # (buckets + 1, labels); the last row zero
     meta: dict[str, Any]
     heads: tuple[int, ...] = ()  # sizes of the softmax groups over ``labels``; () = one group
+
+    def __post_init__(self) -> None:
+        for name in ("intercept", "extra_weights", "ngram_weights"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=np.float64))
 
     @property
     def padding(self) -> int:
         """The index of an all-zero row appended to ``ngram_weights``."""
         return self.buckets
 
-    def logits(self, batch: Batch, extras: FloatArray) -> FloatArray:
+    def logits(self, batch: Batch, extras: FloatArray) -> Float64Array:
         """Scores of shape (texts, labels) for a batch and its extra features (texts, extras)."""
         from scipy import sparse
 
         if len(batch.codes) <= _SMALL:
             return self._logits_small(batch, extras)
         size = batch.size
-        total: FloatArray = np.zeros((size, len(self.labels)), dtype=np.float32)
+        total: Float64Array = np.zeros((size, len(self.labels)), dtype=np.float64)
         counts = np.zeros(size, dtype=np.float64)
         codes = batch.codes
         # Positions of each text's mark, where its n-grams begin, and its length with the mark.
         first = batch.starts - 1
         spans = np.diff(np.append(first, len(codes)))
         scratch = np.empty(len(codes), dtype=np.uint32)
-        ones = np.ones(len(codes), dtype=np.float32)
+        ones = np.ones(len(codes), dtype=np.float64)
         for order in self.orders:
             n = len(codes) - order + 1
             if n <= 0:
@@ -159,12 +176,18 @@ class LinearModel:
             x = sparse.csr_matrix((ones[:n], bucket, indptr), shape=(size, self.buckets + 1))
             total += x @ self.ngram_weights
             counts += np.maximum(spans - order + 1, 0)
-        total /= ngram_scale(counts).astype(np.float32)[:, None]
-        total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
+        return self._finish(total, counts, extras)
+
+    def _finish(
+        self, total: Float64Array, counts: npt.NDArray[np.float64], extras: FloatArray
+    ) -> Float64Array:
+        """The n-gram sums made a mean, plus the extra features and the intercept."""
+        total /= ngram_scale(counts)[:, None]
+        total += (extras.astype(np.float64) * self.extra_scale) @ self.extra_weights
         total += self.intercept
         return total
 
-    def _logits_small(self, batch: Batch, extras: FloatArray) -> FloatArray:
+    def _logits_small(self, batch: Batch, extras: FloatArray) -> Float64Array:
         """``logits`` for a few short texts: gather the weight rows and sum them per text, with
         no sparse matrix (whose set-up costs more than the sums for one message)."""
         codes = batch.codes
@@ -183,22 +206,55 @@ class LinearModel:
                 bucket[crossing[(crossing >= 0) & (crossing < n)]] = self.padding
             rows = self.ngram_weights[bucket]
             ends = np.minimum(bounds, n)
-            cumulative = np.vstack([np.zeros((1, rows.shape[1]), np.float32), rows.cumsum(axis=0)])
+            cumulative = np.vstack([np.zeros((1, rows.shape[1])), rows.cumsum(axis=0)])
             sums.append(cumulative[ends[1:]] - cumulative[ends[:-1]])
             counts += np.maximum(np.diff(bounds) - order + 1, 0)
-        total: FloatArray = (
-            np.sum(sums, axis=0).astype(np.float32)
+        total: Float64Array = (
+            np.sum(sums, axis=0)
             if sums
-            else np.zeros((batch.size, len(self.labels)), dtype=np.float32)
+            else np.zeros((batch.size, len(self.labels)), dtype=np.float64)
         )
-        total /= ngram_scale(counts).astype(np.float32)[:, None]
-        total += (extras * np.float32(self.extra_scale)) @ self.extra_weights
-        total += self.intercept
-        return total
+        return self._finish(total, counts, extras)
 
-    def probabilities(self, batch: Batch, extras: FloatArray) -> FloatArray:
+    def logits_few(self, texts: Sequence[str], extras: FloatArray) -> Float64Array:
+        """``logits`` of a few short texts (the sentences of one message) in a dozen array steps:
+        every order hashed at once, one gather of the weight rows, one sum per text and order."""
+        joined = MARK + MARK.join(texts)
+        size = len(joined)
+        top = max(self.orders)
+        # Zeros after the end let every order hash ``size`` positions; those past it are padding.
+        codes = np.frombuffer((joined + "\0" * top).encode("utf-32-le"), dtype=np.uint32)
+        lengths = [len(t) + 1 for t in texts]
+        first = list(itertools.accumulate(lengths, initial=0))
+        terms = [codes * np.uint32(_MULTIPLIERS[k]) for k in range(top)]
+        blocks = []
+        padding: list[int] = []
+        for i, order in enumerate(self.orders):
+            h = terms[0][:size] + np.uint32((order * 0x632BE5AB) & 0xFFFFFFFF)
+            for k in range(1, order):
+                h += terms[k][k : k + size]
+            blocks.append(h)
+            # An n-gram running into the next text, or past the end, counts for nothing.
+            at = i * size
+            for stop in first[1:]:
+                padding.extend(range(at + max(stop - order + 1, 0), at + stop))
+        bucket = _mix(np.concatenate(blocks), self.buckets).astype(np.intp)
+        bucket[padding] = self.padding
+        segments = [i * size + f for i in range(len(self.orders)) for f in first[:-1]]
+        sums = np.add.reduceat(self.ngram_weights[bucket], segments, axis=0)
+        total: Float64Array = sums.reshape(len(self.orders), len(texts), -1).sum(axis=0)
+        counts = np.array(
+            [sum(max(length - order + 1, 0) for order in self.orders) for length in lengths],
+            dtype=np.float64,
+        )
+        return self._finish(total, counts, extras)
+
+    def probabilities(self, batch: Batch, extras: FloatArray) -> Float64Array:
         """A softmax within each head (the labels, then the decisions)."""
-        z = self.logits(batch, extras)
+        return self.softmax(self.logits(batch, extras))
+
+    def softmax(self, z: Float64Array) -> Float64Array:
+        """Scores made probabilities, in place, within each head."""
         start = 0
         for size in self.heads or (len(self.labels),):
             part = z[:, start : start + size]

@@ -73,6 +73,7 @@ class PublishedOut(BaseModel):
     item: ItemOut | None
     log_entry: LoggedOut
     message: dict[str, str]
+    reason: dict[str, Any] | None = None  # why screening decided so: code, evidence, zh/en
 
 
 # --- helpers ---
@@ -183,6 +184,11 @@ def _post_out(post: Post) -> PostOut:
     return PostOut.model_validate(post)
 
 
+def _reason(outcome: gateway.Outcome) -> dict[str, Any] | None:
+    reason = outcome.result.reason
+    return None if reason is None else dict(reason)
+
+
 # --- the publish path ---
 
 
@@ -217,6 +223,7 @@ async def publish_post(service_id: str, request: Request) -> Response:
             post_id=post.id,
             categories=post.categories,
             hits=[h.model_dump() for h in post.hits],
+            reason=_reason(outcome),
             log_entry={"id": outcome.entry.id, "index": outcome.entry.index},
             measures=[
                 {"id": m.id, "kind": m.kind, "reason": m.reason, "rule": m.rule}
@@ -243,6 +250,7 @@ async def publish_post(service_id: str, request: Request) -> Response:
             if held
             else {"zh": "已发布", "en": "Published"}
         ),
+        reason=_reason(outcome),
     )
     # Serialised by pydantic-core straight to bytes: the same JSON as JSONResponse, in less time.
     return Response(
