@@ -166,17 +166,29 @@ class LinearModel:
             n = len(codes) - order + 1
             if n <= 0:
                 continue
-            bucket = _hash_positions(codes, order, self.buckets, scratch).view(np.int32)
-            # An n-gram running into the next text counts for nothing: the all-zero row.
-            for back in range(1, order):
-                crossing = first[1:] - back
-                bucket[crossing[(crossing >= 0) & (crossing < n)]] = self.padding
+            bucket = self._buckets(codes, first, order, scratch)
             # Rows are the texts' runs of positions: a CSR matrix straight from the arrays.
             indptr = np.minimum(np.append(first, len(codes)), n).astype(np.int32)
             x = sparse.csr_matrix((ones[:n], bucket, indptr), shape=(size, self.buckets + 1))
             total += x @ self.ngram_weights
             counts += np.maximum(spans - order + 1, 0)
         return self._finish(total, counts, extras)
+
+    def _buckets(
+        self,
+        codes: npt.NDArray[np.uint32],
+        first: npt.NDArray[np.int64],
+        order: int,
+        scratch: npt.NDArray[np.uint32],
+    ) -> npt.NDArray[np.int32]:
+        """The weight row of each n-gram of ``order`` starting at each position of a batch; an
+        n-gram running into the next text counts for nothing (the all-zero padding row)."""
+        n = len(codes) - order + 1
+        bucket = _hash_positions(codes, order, self.buckets, scratch).view(np.int32)
+        for back in range(1, order):
+            crossing = first[1:] - back
+            bucket[crossing[(crossing >= 0) & (crossing < n)]] = self.padding
+        return bucket
 
     def _finish(
         self, total: Float64Array, counts: npt.NDArray[np.float64], extras: FloatArray
@@ -200,10 +212,7 @@ class LinearModel:
             n = len(codes) - order + 1
             if n <= 0:
                 continue
-            bucket = _hash_positions(codes, order, self.buckets, scratch).astype(np.intp)
-            for back in range(1, order):
-                crossing = first[1:] - back
-                bucket[crossing[(crossing >= 0) & (crossing < n)]] = self.padding
+            bucket = self._buckets(codes, first, order, scratch)
             rows = self.ngram_weights[bucket]
             ends = np.minimum(bounds, n)
             cumulative = np.vstack([np.zeros((1, rows.shape[1])), rows.cumsum(axis=0)])
