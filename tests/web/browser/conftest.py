@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,9 +70,10 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@pytest.fixture(scope="module")
-def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The whole system with demo data on a temporary SQLite file, served on a free port."""
+@contextmanager
+def demo_site(tmp_path_factory: pytest.TempPathFactory, now: datetime) -> Iterator[str]:
+    """The whole system with demo data on a temporary SQLite file, its clock stopped at ``now``,
+    served on a free port."""
     import chainwarden.models  # noqa: F401
 
     path = tmp_path_factory.mktemp("browser") / "demo.db"
@@ -79,18 +81,30 @@ def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     db.upgrade()
     for _ in seed(db):
         pass
-    with serving(create_app(db, clock=lambda: NOW, upgrade=False)) as base:
+    with serving(create_app(db, clock=lambda: now, upgrade=False)) as base:
         yield base
     db.dispose()
 
 
-@pytest.fixture
-def page(browser: Any, site: str) -> Iterator[Any]:
+@contextmanager
+def new_page(browser: Any, base: str) -> Iterator[Any]:
+    """A fresh Chinese-language browser context on ``base`` and its one page."""
     context = browser.new_context(
-        base_url=site, viewport={"width": 1280, "height": 900}, locale="zh-CN"
+        base_url=base, viewport={"width": 1280, "height": 900}, locale="zh-CN"
     )
     # Generous: the machine may be busy; a passing step does not wait for it.
     context.set_default_timeout(30_000)
-    opened = context.new_page()
-    yield opened
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="module")
+def site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with demo_site(tmp_path_factory, NOW) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser: Any, site: str) -> Iterator[Any]:
+    with new_page(browser, site) as opened:
+        yield opened

@@ -10,37 +10,22 @@ from typing import Any
 
 import pytest
 
-from chainwarden.demo import seed
-from chainwarden.store import Database
-from chainwarden.web.app import create_app
-
+from .conftest import demo_site, new_page
 from .test_portal import sign_in
-from support.server import serving
 
 DECEMBER = datetime(2026, 12, 4, 3, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
 def december_site(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import chainwarden.models  # noqa: F401
-
-    db = Database(f"sqlite:///{tmp_path_factory.mktemp('december') / 'demo.db'}")
-    db.upgrade()
-    for _ in seed(db):
-        pass
-    with serving(create_app(db, clock=lambda: DECEMBER, upgrade=False)) as base:
+    with demo_site(tmp_path_factory, DECEMBER) as base:
         yield base
-    db.dispose()
 
 
 @pytest.fixture
 def december_page(browser: Any, december_site: str) -> Iterator[Any]:
-    context = browser.new_context(
-        base_url=december_site, viewport={"width": 1280, "height": 900}, locale="zh-CN"
-    )
-    context.set_default_timeout(30_000)
-    yield context.new_page()
-    context.close()
+    with new_page(browser, december_site) as opened:
+        yield opened
 
 
 def test_submitting_a_filing_in_december_succeeds_with_a_provisional_review_date(
