@@ -11,17 +11,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chainwarden.accounts.access import Actor, Role, not_found, restrict
+from chainwarden.accounts.access import Actor, Role
+from chainwarden.errors import required_text
 from chainwarden.registry.providers import get_service
 from chainwarden.store.base import utcnow
+from chainwarden.supervision import errors
 from chainwarden.supervision.common import (
     ASSESSMENT_REVIEW_DAYS,
     audit,
     due_after,
     local_date,
-    require_text,
+    scoped,
+    visible,
 )
-from chainwarden.supervision.errors import SupervisionError
 from chainwarden.supervision.models import Assessment, AssessmentState
 from chainwarden.workdays import WorkingCalendar
 
@@ -83,19 +85,12 @@ class AssessmentInfo:
 def _checked_checklist(checklist: dict[str, ChecklistItem]) -> dict[str, Any]:
     unknown = set(checklist) - set(DUTIES)
     if unknown:
-        raise SupervisionError(
-            "unknown_duty",
-            f"自评清单含未知项目：{', '.join(sorted(unknown))}",
-            f"Unknown checklist items: {', '.join(sorted(unknown))}",
-            field="checklist",
-        )
+        raise errors.unknown_duty(unknown=", ".join(sorted(unknown)))
     missing = [k for k in DUTIES if k not in checklist]
     if missing:
-        raise SupervisionError(
-            "checklist_incomplete",
-            "自评清单缺少：" + "、".join(DUTIES[k][1] for k in missing),
-            "The self-assessment lacks: " + ", ".join(DUTIES[k][2] for k in missing),
-            field="checklist",
+        raise errors.checklist_incomplete(
+            names_zh="、".join(DUTIES[k][1] for k in missing),
+            names_en=", ".join(DUTIES[k][2] for k in missing),
             missing=missing,
         )
     result: dict[str, Any] = {}
@@ -104,18 +99,12 @@ def _checked_checklist(checklist: dict[str, ChecklistItem]) -> dict[str, Any]:
         evidence = [e.strip() for e in item.evidence if e and e.strip()]
         note = item.note.strip()
         if item.met and not evidence:
-            raise SupervisionError(
-                "evidence_required",
-                f"「{DUTIES[key][1]}」自评为已落实，须附证明材料",
-                f"'{DUTIES[key][2]}' is marked as met: attach evidence",
-                field=f"checklist.{key}",
+            raise errors.evidence_required(
+                duty_zh=DUTIES[key][1], duty_en=DUTIES[key][2], field=f"checklist.{key}"
             )
         if not item.met and not note:
-            raise SupervisionError(
-                "explanation_required",
-                f"「{DUTIES[key][1]}」尚未落实，须说明原因和计划",
-                f"'{DUTIES[key][2]}' is not met: explain why and what is planned",
-                field=f"checklist.{key}",
+            raise errors.explanation_required(
+                duty_zh=DUTIES[key][1], duty_en=DUTIES[key][2], field=f"checklist.{key}"
             )
         result[key] = {"met": item.met, "note": note, "evidence": evidence}
     return result
@@ -123,25 +112,13 @@ def _checked_checklist(checklist: dict[str, ChecklistItem]) -> dict[str, Any]:
 
 def _values(info: AssessmentInfo, today: date) -> dict[str, Any]:
     if info.kind not in KINDS:
-        raise SupervisionError(
-            "invalid_choice",
-            f"评估对象类型必须是 {', '.join(KINDS)} 之一",
-            f"kind must be one of {', '.join(KINDS)}",
-            field="kind",
-        )
+        raise errors.invalid_choice(name_zh="评估对象类型", field="kind", choices=", ".join(KINDS))
     if info.launch_date <= today:
-        raise SupervisionError(
-            "launch_not_ahead",
-            "安全评估须在上线前报送：上线日期应晚于今天",
-            "A security assessment is filed before launch: the launch date must be after today",
-            field="launch_date",
-        )
+        raise errors.launch_not_ahead()
     return {
-        "title": require_text(info.title, "title", "缺少评估名称", "title is required"),
+        "title": required_text(info.title, errors.assessment_title_missing),
         "kind": info.kind,
-        "description": require_text(
-            info.description, "description", "请说明新产品、应用或功能", "Describe what launches"
-        ),
+        "description": required_text(info.description, errors.assessment_description_missing),
         "launch_date": info.launch_date,
         "checklist": _checked_checklist(info.checklist),
     }
@@ -198,10 +175,7 @@ def submit(
 
 
 def get(session: Session, actor: Actor, assessment_id: str) -> Assessment:
-    a = session.get(Assessment, assessment_id)
-    if a is None or not actor.can_see(a.provider_id, a.province_code):
-        raise not_found("安全评估", "Security assessment")
-    return a
+    return visible(session, actor, Assessment, assessment_id, "安全评估", "Security assessment")
 
 
 def list_assessments(
@@ -210,19 +184,15 @@ def list_assessments(
     query = select(Assessment).order_by(Assessment.submitted_at.desc())
     if state:
         query = query.where(Assessment.state == state)
-    query = restrict(
-        query, actor, provider=Assessment.provider_id, province=Assessment.province_code
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(scoped(query, actor, Assessment)))
 
 
-def _wrong_state(a: Assessment, zh: str, en: str) -> SupervisionError:
-    return SupervisionError(
-        "wrong_state",
-        f"安全评估当前为「{STATE_NAMES[AssessmentState(a.state)]}」，不能{zh}",
-        f"The assessment is {a.state}; it cannot be {en}",
-        kind="conflict",
+def _wrong_state(a: Assessment, doing_zh: str, doing_en: str) -> errors.SupervisionError:
+    return errors.assessment_wrong_state(
         state=a.state,
+        state_zh=STATE_NAMES[AssessmentState(a.state)],
+        doing_zh=doing_zh,
+        doing_en=doing_en,
     )
 
 
@@ -273,7 +243,7 @@ def _decide(
     if a.state != AssessmentState.SUBMITTED:
         raise _wrong_state(a, "审核", "decided")
     if state is not AssessmentState.ACCEPTED:
-        reason = require_text(reason, "reason", "请说明理由", "Give the reasons")
+        reason = required_text(reason, errors.decision_reason_missing)
     now = now or utcnow()
     a.state = state
     a.decided_at = now
@@ -314,7 +284,4 @@ def overdue_reviews(session: Session, actor: Actor, today: date) -> list[Assessm
         .where(Assessment.state == AssessmentState.SUBMITTED, Assessment.review_due < today)
         .order_by(Assessment.review_due)
     )
-    query = restrict(
-        query, actor, provider=Assessment.provider_id, province=Assessment.province_code
-    )
-    return list(session.scalars(query))
+    return list(session.scalars(scoped(query, actor, Assessment)))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from chainwarden.accounts.access import Actor, Role, not_found, restrict
 from chainwarden.audit import record
 from chainwarden.registry.deadlines import local_date
-from chainwarden.supervision.errors import SupervisionError
+from chainwarden.supervision import errors
 from chainwarden.supervision.models import Case, CaseState
 from chainwarden.workdays import WorkingCalendar
 
@@ -30,7 +30,6 @@ __all__ = [
     "get_case",
     "local_date",
     "regulated_case",
-    "require_text",
     "scoped",
     "visible",
 ]
@@ -74,12 +73,6 @@ def audit(
     )
 
 
-def require_text(value: str | None, field: str, zh: str, en: str) -> str:
-    if value is None or not value.strip():
-        raise SupervisionError("missing_field", zh, en, field=field)
-    return value.strip()
-
-
 def due_after(calendar: WorkingCalendar, start: date, working_days: int) -> date:
     return calendar.add_working_days(start, working_days)
 
@@ -109,7 +102,7 @@ def regulated_case(session: Session, actor: Actor, case_id: str) -> Case:
     case = get_case(session, actor, case_id)
     actor.require(Role.REGULATOR)
     if case.state != CaseState.OPEN:
-        raise SupervisionError("case_closed", "案件已结案", "The case is closed", kind="conflict")
+        raise errors.case_closed()
     return case
 
 

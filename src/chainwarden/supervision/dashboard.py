@@ -15,9 +15,8 @@ from chainwarden.regions import province
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, Provider
 from chainwarden.store.base import utcnow
-from chainwarden.supervision import assessments, rectification
+from chainwarden.supervision import assessments, errors, rectification
 from chainwarden.supervision.common import audit
-from chainwarden.supervision.errors import SupervisionError
 from chainwarden.supervision.models import (
     Assessment,
     Case,
@@ -50,17 +49,11 @@ def record_screening_counts(
     actor.require_provider_admin_of(provider_id)
     unknown = set(counts) - set(CATEGORIES)
     if unknown:
-        raise SupervisionError(
-            "unknown_category",
-            f"未知的审核类别：{', '.join(sorted(unknown))}；可选：{', '.join(CATEGORIES)}",
-            f"Unknown screening categories: {', '.join(sorted(unknown))}; "
-            f"choose from {', '.join(CATEGORIES)}",
-            field="counts",
+        raise errors.unknown_category(
+            unknown=", ".join(sorted(unknown)), choices=", ".join(CATEGORIES)
         )
     if any(n < 0 for n in counts.values()):
-        raise SupervisionError(
-            "negative_count", "拦截数量不能为负", "Counts cannot be negative", field="counts"
-        )
+        raise errors.negative_count()
     provider = session.get(Provider, provider_id)
     if provider is None:
         raise not_found("提供者", "Provider")

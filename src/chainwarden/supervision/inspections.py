@@ -10,17 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, not_found
+from chainwarden.errors import required_text
 from chainwarden.registry.providers import get_provider, get_service
 from chainwarden.store.base import utcnow
-from chainwarden.supervision import penalties
-from chainwarden.supervision.common import (
-    case_audit,
-    get_case,
-    regulated_case,
-    require_text,
-    scoped,
-)
-from chainwarden.supervision.errors import SupervisionError
+from chainwarden.supervision import errors, penalties
+from chainwarden.supervision.common import case_audit, get_case, regulated_case, scoped
 from chainwarden.supervision.models import Case, CaseState, Finding
 from chainwarden.supervision.rectification import OPEN_ORDER_STATES
 
@@ -47,18 +41,13 @@ def open_case(
         if service.provider_id != provider.id:
             raise not_found("服务", "Service")
     if origin not in ORIGINS:
-        raise SupervisionError(
-            "invalid_choice",
-            f"案件来源必须是 {', '.join(ORIGINS)} 之一",
-            f"origin must be one of {', '.join(ORIGINS)}",
-            field="origin",
-        )
+        raise errors.invalid_choice(name_zh="案件来源", field="origin", choices=", ".join(ORIGINS))
     now = now or utcnow()
     case = Case(
         provider_id=provider.id,
         province_code=provider.province_code,
         service_id=service_id,
-        title=require_text(title, "title", "缺少案件名称", "title is required"),
+        title=required_text(title, errors.case_title_missing),
         origin=origin,
         state=CaseState.OPEN,
         opened_by=actor.name,
@@ -93,9 +82,7 @@ def add_finding(
     finding = Finding(
         case_id=case.id,
         article=penalties.normalise_article(article),
-        description=require_text(
-            description, "description", "请描述发现的问题", "Describe what was found"
-        ),
+        description=required_text(description, errors.finding_missing),
         recorded_by=actor.name,
         recorded_at=now,
     )
@@ -116,15 +103,10 @@ def close_case(
     session: Session, actor: Actor, case_id: str, reason: str, now: datetime | None = None
 ) -> Case:
     case = regulated_case(session, actor, case_id)
-    reason = require_text(reason, "reason", "请说明结案理由", "Say why the case is closed")
+    reason = required_text(reason, errors.closing_reason_missing)
     pending = [o for o in case.orders if o.state in OPEN_ORDER_STATES]
     if pending:
-        raise SupervisionError(
-            "orders_pending",
-            f"仍有 {len(pending)} 项整改未验收，不能结案",
-            f"{len(pending)} rectification order(s) are not accepted yet; the case stays open",
-            kind="conflict",
-        )
+        raise errors.orders_pending(count=len(pending))
     now = now or utcnow()
     case.state = CaseState.CLOSED
     case.closed_at = now

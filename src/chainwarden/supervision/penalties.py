@@ -17,18 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role
+from chainwarden.errors import required_text
 from chainwarden.registry.filings import PUBLISHED
 from chainwarden.registry.models import Filing
 from chainwarden.registry.numbers import parse_filing_number
 from chainwarden.store.base import utcnow
-from chainwarden.supervision.common import (
-    case_audit,
-    local_date,
-    regulated_case,
-    require_text,
-    visible,
-)
-from chainwarden.supervision.errors import PenaltyOutOfRange, SupervisionError
+from chainwarden.supervision import errors
+from chainwarden.supervision.common import case_audit, local_date, regulated_case, visible
 from chainwarden.supervision.models import PenaltyDecision, PenaltyState
 
 
@@ -143,11 +138,7 @@ def ruleset(on: date) -> RuleSet:
     """The rules in force on a day (the act is judged by the law of its time)."""
     chosen = [s for s in RULESETS if s.effective_from <= on]
     if not chosen:
-        raise SupervisionError(
-            "before_regulations",
-            "《区块链信息服务管理规定》于2019年2月15日施行，此前的行为不适用",
-            "The Regulations took effect on 2019-02-15; earlier acts are outside them",
-        )
+        raise errors.before_regulations()
     return chosen[-1]
 
 
@@ -156,13 +147,7 @@ def normalise_article(article: str) -> str:
     and plain numbers, and say what is allowed otherwise."""
     text = article.strip().replace("（", "(").replace("）", ")").replace(" ", "")
     if text not in BREACHABLE:
-        raise SupervisionError(
-            "unknown_article",
-            f"第{article}条不是第十九至二十二条所罚的义务条款；可选：{', '.join(BREACHABLE)}",
-            f"Art. {article} is not a duty punished by Arts. 19–22; choose one of "
-            f"{', '.join(BREACHABLE)}",
-            field="article",
-        )
+        raise errors.unknown_article(article=article, choices=", ".join(BREACHABLE))
     return text
 
 
@@ -222,6 +207,14 @@ def _yuan(n: int) -> str:
     return f"{n:,}"
 
 
+def _names(measures: Iterable[Measure]) -> dict[str, str]:
+    ordered = sorted(measures)
+    return {
+        "names_zh": "、".join(MEASURE_NAMES[m][0] for m in ordered),
+        "names_en": ", ".join(MEASURE_NAMES[m][1] for m in ordered),
+    }
+
+
 def check_decision(
     allowance: Allowed, measures: Iterable[Measure | str], fine_yuan: int | None
 ) -> frozenset[Measure]:
@@ -229,58 +222,42 @@ def check_decision(
     try:
         chosen = frozenset(Measure(m) for m in measures)
     except ValueError as exc:
-        raise SupervisionError(
-            "unknown_measure",
-            f"未知的处罚措施：{exc}",
-            f"Unknown measure: {exc}",
-            field="measures",
-        ) from None
+        raise errors.unknown_measure(problem=exc) from None
     rule = allowance.rule
     if fine_yuan is not None:
         chosen |= {Measure.FINE}
     beyond = chosen - allowance.measures
     if beyond:
-        names = "、".join(MEASURE_NAMES[m][0] for m in sorted(beyond))
-        names_en = ", ".join(MEASURE_NAMES[m][1] for m in sorted(beyond))
-        why_zh = (
-            "仅在拒不改正或者情节严重时可以并处"
+        error = (
+            errors.measure_only_if_aggravated
             if beyond <= rule.aggravated
-            else "不在该条规定的处罚种类内"
+            else errors.measure_not_provided
         )
-        why_en = (
-            "only when the provider refuses to correct or the circumstances are serious"
-            if beyond <= rule.aggravated
-            else "not a measure that article provides"
-        )
-        raise PenaltyOutOfRange(
-            "measure_not_allowed",
-            f"依{rule.basis_zh}，{names}{why_zh}",
-            f"Under Art. {rule.article}, {names_en}: {why_en}",
-            field="measures",
+        raise error(
+            basis_zh=rule.basis_zh,
+            article=rule.article,
+            **_names(beyond),
             allowed=sorted(str(m) for m in allowance.measures),
         )
     missing = allowance.required - chosen
     if missing:
-        names = "、".join(MEASURE_NAMES[m][0] for m in sorted(missing))
-        names_en = ", ".join(MEASURE_NAMES[m][1] for m in sorted(missing))
-        raise PenaltyOutOfRange(
-            "measure_required",
-            f"依{rule.basis_zh}，本情形必须包括：{names}",
-            f"Under Art. {rule.article} this decision must include: {names_en}",
-            field="measures",
+        raise errors.measure_required(
+            basis_zh=rule.basis_zh,
+            article=rule.article,
+            **_names(missing),
             required=sorted(str(m) for m in allowance.required),
         )
     if Measure.FINE in chosen:
         assert allowance.fine_range is not None  # FINE is allowed only with a range
         low, high = allowance.fine_range
         if fine_yuan is None or not low <= fine_yuan <= high:
-            raise PenaltyOutOfRange(
-                "fine_out_of_range",
-                f"依{rule.basis_zh}，罚款应为{_yuan(low)}元以上{_yuan(high)}元以下"
-                f"（决定为{_yuan(fine_yuan) + '元' if fine_yuan is not None else '未填写'}）",
-                f"Under Art. {rule.article} the fine must be {_yuan(low)} to {_yuan(high)} yuan "
-                f"(decided: {_yuan(fine_yuan) if fine_yuan is not None else 'none'})",
-                field="fine_yuan",
+            raise errors.fine_out_of_range(
+                basis_zh=rule.basis_zh,
+                article=rule.article,
+                low=_yuan(low),
+                high=_yuan(high),
+                decided_zh=_yuan(fine_yuan) + "元" if fine_yuan is not None else "未填写",
+                decided_en=_yuan(fine_yuan) if fine_yuan is not None else "none",
                 minimum=low,
                 maximum=high,
             )
@@ -326,7 +303,7 @@ def decide_penalty(
         measures=sorted(str(m) for m in chosen),
         fine_yuan=fine_yuan,
         legal_basis=allowance.legal_basis,
-        facts=require_text(facts, "facts", "请写明违法事实", "State the facts found"),
+        facts=required_text(facts, errors.facts_missing),
         state=PenaltyState.DRAFT,
         decided_by=actor.name,
         decided_at=now,
@@ -358,9 +335,7 @@ def finalise_penalty(
     decision = visible(session, actor, PenaltyDecision, penalty_id, "处罚决定", "Penalty decision")
     actor.require(Role.REGULATOR)
     if decision.state != PenaltyState.DRAFT:
-        raise SupervisionError(
-            "already_final", "处罚决定已生效", "The decision is already final", kind="conflict"
-        )
+        raise errors.already_final()
     now = now or utcnow()
     decision.state = PenaltyState.FINAL
     decision.final_at = now

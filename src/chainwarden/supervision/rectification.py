@@ -10,20 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chainwarden.accounts.access import Actor, Role, not_found
+from chainwarden.errors import required_text
 from chainwarden.registry.providers import get_service
 from chainwarden.store.base import utcnow
-from chainwarden.supervision import penalties
+from chainwarden.supervision import errors, penalties
 from chainwarden.supervision.common import (
     MAX_CORRECTION_DAYS,
     case_audit,
     due_after,
     local_date,
     regulated_case,
-    require_text,
     scoped,
     visible,
 )
-from chainwarden.supervision.errors import SupervisionError
 from chainwarden.supervision.models import OrderState, RectificationOrder, Suspension
 from chainwarden.workdays import WorkingCalendar
 
@@ -46,20 +45,10 @@ def order_rectification(
     until the correction is accepted (Art. 22 orders correction without suspension)."""
     case = regulated_case(session, actor, case_id)
     if not 1 <= working_days <= MAX_CORRECTION_DAYS:
-        raise SupervisionError(
-            "bad_period",
-            f"整改期限应为1至{MAX_CORRECTION_DAYS}个工作日",
-            f"The correction period must be 1 to {MAX_CORRECTION_DAYS} working days",
-            field="working_days",
-        )
+        raise errors.bad_period(most=MAX_CORRECTION_DAYS)
     service_id = service_id or case.service_id
     if service_id is None:
-        raise SupervisionError(
-            "missing_field",
-            "请指明需整改的服务",
-            "Name the service that must be corrected",
-            field="service_id",
-        )
+        raise errors.order_service_missing()
     service = get_service(session, actor, service_id)
     if service.provider_id != case.provider_id:
         raise not_found("服务", "Service")
@@ -72,9 +61,7 @@ def order_rectification(
         province_code=case.province_code,
         service_id=service.id,
         article=rule.breached_article,
-        requirement=require_text(
-            requirement, "requirement", "请写明整改要求", "State what must be corrected"
-        ),
+        requirement=required_text(requirement, errors.requirement_missing),
         working_days=working_days,
         ordered_by=actor.name,
         ordered_at=now,
@@ -118,16 +105,6 @@ def get_order(session: Session, actor: Actor, order_id: str) -> RectificationOrd
     return visible(session, actor, RectificationOrder, order_id, "整改通知", "Rectification order")
 
 
-def _wrong_order_state(order: RectificationOrder, doing_zh: str, doing_en: str) -> SupervisionError:
-    return SupervisionError(
-        "wrong_state",
-        f"整改通知当前状态为 {order.state}，不能{doing_zh}",
-        f"The order is {order.state}; it cannot be {doing_en}",
-        kind="conflict",
-        state=order.state,
-    )
-
-
 def report_correction(
     session: Session, actor: Actor, order_id: str, note: str, now: datetime | None = None
 ) -> RectificationOrder:
@@ -135,12 +112,12 @@ def report_correction(
     order = get_order(session, actor, order_id)
     actor.require_provider_admin_of(order.provider_id)
     if order.state != OrderState.OPEN:
-        raise _wrong_order_state(order, "报告整改", "reported as corrected")
+        raise errors.order_wrong_state(
+            state=order.state, doing_zh="报告整改", doing_en="reported as corrected"
+        )
     now = now or utcnow()
     order.state = OrderState.CORRECTED
-    order.correction_note = require_text(
-        note, "note", "请说明整改情况", "Describe the correction made"
-    )
+    order.correction_note = required_text(note, errors.correction_note_missing)
     order.corrected_at = now
     order.corrected_late = local_date(now) > order.due
     case_audit(
@@ -166,7 +143,7 @@ def accept_correction(
     order = get_order(session, actor, order_id)
     actor.require(Role.REGULATOR)
     if order.state != OrderState.CORRECTED:
-        raise _wrong_order_state(order, "验收", "accepted")
+        raise errors.order_wrong_state(state=order.state, doing_zh="验收", doing_en="accepted")
     now = now or utcnow()
     order.state = OrderState.ACCEPTED
     order.accepted_at = now
@@ -194,8 +171,8 @@ def reject_correction(
     order = get_order(session, actor, order_id)
     actor.require(Role.REGULATOR)
     if order.state != OrderState.CORRECTED:
-        raise _wrong_order_state(order, "退回", "sent back")
-    reason = require_text(reason, "reason", "请说明退回理由", "Say why the correction falls short")
+        raise errors.order_wrong_state(state=order.state, doing_zh="退回", doing_en="sent back")
+    reason = required_text(reason, errors.rejection_reason_missing)
     now = now or utcnow()
     order.state = OrderState.OPEN
     case_audit(
