@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -220,7 +221,7 @@ def test_a_range_of_a_framed_file_is_scanned_alone(tmp_path):
     path.write_bytes(frame * 10)
     ranges = frame_offsets(path, chunk_bytes=3 * len(frame))
     assert ranges[0][0] == 0 and ranges[-1][1] == 10 * len(frame)
-    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
     blocks = [r for start, end in ranges for r in scan_file(path, start=start, end=end)]
     assert len(blocks) == 10 and all(
         isinstance(b, list) and b[0].text == GENESIS_TEXT for b in blocks

@@ -19,6 +19,7 @@ from chainwarden.cli import (
     ledger,
     registry,
     retention,
+    scans,
     screening,
     supervision,
 )
@@ -54,6 +55,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(ledger.chain_app, name="chain")
+app.command("worker")(scans.worker)
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)

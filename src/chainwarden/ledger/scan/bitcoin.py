@@ -36,41 +36,24 @@ class Malformed(ValueError):
     """Why the bytes are not a block, in words."""
 
 
-class _Reader:
-    __slots__ = ("data", "pos")
+def _varint(data: bytes, pos: int) -> tuple[int, int]:
+    """CompactSize at ``pos``: (value, next position); a non-canonical encoding never occurs in
+    a valid block."""
+    first = data[pos]
+    if first < 0xFD:
+        return first, pos + 1
+    width = 2 if first == 0xFD else 4 if first == 0xFE else 8
+    end = pos + 1 + width
+    if end > len(data):
+        raise Malformed(TRUNCATED)
+    value = int.from_bytes(data[pos + 1 : end], "little")
+    if value < (0xFD if width == 2 else 1 << (4 * width)):
+        raise Malformed(INVALID)
+    return value, end
 
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-        self.pos = 0
 
-    def take(self, n: int) -> bytes:
-        end = self.pos + n
-        if end > len(self.data):
-            raise Malformed("truncated: the data ends inside the block")
-        chunk = self.data[self.pos : end]
-        self.pos = end
-        return chunk
-
-    def skip(self, n: int) -> None:
-        self.pos += n
-        if self.pos > len(self.data):
-            raise Malformed("truncated: the data ends inside the block")
-
-    def varint(self) -> int:
-        """CompactSize; a non-canonical encoding never occurs in a valid block."""
-        data, pos = self.data, self.pos
-        if pos >= len(data):
-            raise Malformed("truncated: the data ends inside the block")
-        first = data[pos]
-        if first < 0xFD:
-            self.pos = pos + 1
-            return first
-        width = {0xFD: 2, 0xFE: 4, 0xFF: 8}[first]
-        self.pos = pos + 1
-        value = int.from_bytes(self.take(width), "little")
-        if value < (0xFD if width == 2 else 1 << (8 * width // 2)):
-            raise Malformed("not a valid block (a field is out of range or malformed)")
-        return value
+TRUNCATED = "truncated: the data ends inside the block"
+INVALID = "not a valid block (a field is out of range or malformed)"
 
 
 def pushes(script: bytes) -> bytes:
@@ -111,58 +94,78 @@ def extract_raw(
     raw: bytes, *, min_bytes: int = DEFAULT_MIN_BYTES, label: str | None = None
 ) -> list[Extract]:
     """Every text run in one serialised block; raises ``Malformed`` when it is not one."""
-    reader = _Reader(raw)
-    reader.skip(80)
-    count = reader.varint()
+    try:
+        count, pos = _varint(raw, 80)
+    except IndexError:
+        raise Malformed(TRUNCATED) from None
     if count == 0:
-        raise Malformed("not a valid block (a field is out of range or malformed)")
+        raise Malformed(INVALID)
     block_id = label or block_hash(raw)
     found: list[Extract] = []
     for index in range(count):
-        found.extend(_transaction(reader, index == 0, block_id, min_bytes))
-    if reader.pos != len(raw):
+        try:
+            pos = _transaction(raw, pos, index == 0, block_id, min_bytes, found)
+        except IndexError:  # a read past the end (``data[pos]``)
+            raise Malformed(TRUNCATED) from None
+    if pos != len(raw):
         raise Malformed("extra data after the block")
     return found
 
 
-def _transaction(reader: _Reader, first: bool, block_id: str, min_bytes: int) -> list[Extract]:
-    data = reader.data
-    start = reader.pos
-    reader.skip(4)  # version
-    segwit = reader.pos + 1 < len(data) and data[reader.pos] == 0 and data[reader.pos + 1] == 1
+def _transaction(
+    data: bytes, pos: int, first: bool, block_id: str, min_bytes: int, found: list[Extract]
+) -> int:
+    """Walk one transaction from ``pos``, append its texts to ``found``, return where it ends.
+    Written flat, without a reader object: this loop is the scanner's cost."""
+    size = len(data)
+    start = pos
+    pos += 4  # version
+    segwit = data[pos] == 0 and data[pos + 1] == 1
     if segwit:
-        reader.skip(2)
-    body_start = reader.pos
+        pos += 2
+    body_start = pos
     texts: list[tuple[str, str]] = []
-    n_in = reader.varint()
+    n_in, pos = _varint(data, pos)
     for i in range(n_in):
-        prevout = reader.take(36)
-        script = reader.take(reader.varint())
-        reader.skip(4)  # sequence
-        if first and i == 0 and prevout == _NULL_PREVOUT:
+        prevout_at = pos
+        pos += 36
+        length, pos = _varint(data, pos)
+        script_at = pos
+        pos += length + 4  # script, sequence
+        if pos > size:
+            raise Malformed(TRUNCATED)
+        if first and i == 0 and data[prevout_at : prevout_at + 36] == _NULL_PREVOUT:
+            script = data[script_at : script_at + length]
             texts.extend(
                 ("coinbase", t) for t in printable_runs(pushes(script), min_bytes=min_bytes)
             )
-    n_out = reader.varint()
+    n_out, pos = _varint(data, pos)
     for i in range(n_out):
-        reader.skip(8)  # value
-        script = reader.take(reader.varint())
-        kind = "op_return" if script[:1] == b"\x6a" else "push"
-        texts.extend(
-            (f"output:{i}:{kind}", t) for t in printable_runs(pushes(script), min_bytes=min_bytes)
-        )
-    body_end = reader.pos
+        length, pos = _varint(data, pos + 8)  # after the value
+        script = data[pos : pos + length]
+        pos += length
+        if pos > size:
+            raise Malformed(TRUNCATED)
+        runs = printable_runs(pushes(script), min_bytes=min_bytes)
+        if runs:
+            kind = "op_return" if script[:1] == b"\x6a" else "push"
+            texts.extend((f"output:{i}:{kind}", t) for t in runs)
+    body_end = pos
     if segwit:
         for _ in range(n_in):
-            for _ in range(reader.varint()):
-                reader.skip(reader.varint())
-    reader.skip(4)  # lock time
-    if not texts:
-        return []
-    # The txid covers the transaction without its witness (BIP 141).
-    legacy = data[start : start + 4] + data[body_start:body_end] + data[reader.pos - 4 : reader.pos]
-    txid = _hash256(legacy)[::-1].hex()
-    return [Extract(block_id, txid, where, text) for where, text in texts]
+            items, pos = _varint(data, pos)
+            for _ in range(items):
+                length, pos = _varint(data, pos)
+                pos += length
+    pos += 4  # lock time
+    if pos > size:
+        raise Malformed(TRUNCATED)
+    if texts:
+        # The txid covers the transaction without its witness (BIP 141).
+        legacy = data[start : start + 4] + data[body_start:body_end] + data[pos - 4 : pos]
+        txid = _hash256(legacy)[::-1].hex()
+        found.extend(Extract(block_id, txid, where, text) for where, text in texts)
+    return pos
 
 
 _NULL_PREVOUT = b"\x00" * 32 + b"\xff" * 4
