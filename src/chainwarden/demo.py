@@ -20,7 +20,13 @@ from chainwarden.registry import checks, filings
 from chainwarden.registry.models import Filing, Service
 from chainwarden.registry.providers import ProviderInfo, ServiceInfo, register_provider
 from chainwarden.store import Database
-from chainwarden.supervision import assessments, cases, record_screening_counts
+from chainwarden.supervision import (
+    assessments,
+    inspections,
+    penalties,
+    record_screening_counts,
+    rectification,
+)
 from chainwarden.supervision.assessments import DUTIES, AssessmentInfo, ChecklistItem
 from chainwarden.workdays import WorkingCalendar
 from chainwarden.workdays.store import load_calendar
@@ -216,7 +222,7 @@ def _seed_supervision(
     service suspended, a security assessment awaiting review, and weeks of screening counts."""
     filing = session.get_one(Filing, filed)
     service = filing.service
-    case = cases.open_case(
+    case = inspections.open_case(
         session,
         regulator,
         filing.provider_id,
@@ -224,7 +230,7 @@ def _seed_supervision(
         service_id=service.id,
         now=_at("2026-07-06"),
     )
-    cases.add_finding(
+    inspections.add_finding(
         session,
         regulator,
         case.id,
@@ -232,7 +238,7 @@ def _seed_supervision(
         description="链上操作日志仅保存90天 / operation logs kept 90 days only",
         now=_at("2026-07-06", 3),
     )
-    order = cases.order_rectification(
+    order = rectification.order_rectification(
         session,
         regulator,
         calendar,
@@ -242,11 +248,13 @@ def _seed_supervision(
         working_days=10,
         now=_at("2026-07-07"),
     )
-    cases.report_correction(
+    rectification.report_correction(
         session, SYSTEM, order.id, "归档系统已上线 / archive in service", _at("2026-07-17")
     )
-    cases.accept_correction(session, regulator, order.id, "复查合格 / verified", _at("2026-07-20"))
-    decision = cases.decide_penalty(
+    rectification.accept_correction(
+        session, regulator, order.id, "复查合格 / verified", _at("2026-07-20")
+    )
+    decision = penalties.decide_penalty(
         session,
         regulator,
         case.id,
@@ -257,13 +265,13 @@ def _seed_supervision(
         facts="日志留存不足六个月，涉及用户逾十万 / logs short of six months for 100,000+ users",
         now=_at("2026-07-22"),
     )
-    cases.finalise_penalty(session, regulator, decision.id, _at("2026-07-24"))
-    cases.close_case(session, regulator, case.id, "整改完成 / corrected", _at("2026-07-27"))
+    penalties.finalise_penalty(session, regulator, decision.id, _at("2026-07-24"))
+    inspections.close_case(session, regulator, case.id, "整改完成 / corrected", _at("2026-07-27"))
 
     baas = session.scalars(
         select(Service).where(Service.provider_id == zhelian_id, Service.name == "浙链BaaS平台")
     ).one()
-    open_case = cases.open_case(
+    open_case = inspections.open_case(
         session,
         regulator,
         zhelian_id,
@@ -271,7 +279,7 @@ def _seed_supervision(
         service_id=baas.id,
         now=_at("2026-11-13"),
     )
-    cases.order_rectification(
+    rectification.order_rectification(
         session,
         regulator,
         calendar,

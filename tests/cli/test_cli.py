@@ -172,7 +172,7 @@ def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_p
     from sqlalchemy import select
 
     from chainwarden.audit.models import AuditEvent
-    from chainwarden.supervision import cases
+    from chainwarden.supervision import inspections, rectification
     from chainwarden.workdays.store import load_calendar
 
     from support.supervision import build_world
@@ -182,8 +182,8 @@ def test_import_recomputes_provisional_deadlines_and_prints_what_moved(cw, tmp_p
     db.upgrade()
     world = build_world(db)
     with db.session() as s:
-        case = cases.open_case(s, world.bj_regulator, world.beijing_id, title="检查")
-        order = cases.order_rectification(
+        case = inspections.open_case(s, world.bj_regulator, world.beijing_id, title="检查")
+        order = rectification.order_rectification(
             s,
             world.bj_regulator,
             load_calendar(s),

@@ -21,7 +21,7 @@ from chainwarden.identity.models import UserToken
 from chainwarden.ledger.models import Item
 from chainwarden.retention import proofs
 from chainwarden.retention.models import LogEntry, LogPayload
-from chainwarden.supervision import cases
+from chainwarden.supervision import inspections, rectification
 from chainwarden.web.app import create_app
 from chainwarden.workdays import WorkingCalendar
 
@@ -159,10 +159,10 @@ def test_a_restriction_drawn_in_a_batch_refuses_the_users_later_posts(db, gw):
 def test_a_suspended_service_refuses_its_posts_and_the_others_go_on(db, gw):
     (token,) = tokens(db, gw, 1)
     with db.session() as s:
-        case = cases.open_case(
+        case = inspections.open_case(
             s, gw.bj_regulator, gw.beijing_id, title="检查", service_id=gw.service_id, now=NOW
         )
-        cases.order_rectification(
+        rectification.order_rectification(
             s,
             gw.bj_regulator,
             WorkingCalendar(),

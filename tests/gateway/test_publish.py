@@ -16,7 +16,7 @@ from chainwarden.identity import agreements, measures
 from chainwarden.ledger.models import Item
 from chainwarden.retention import proofs
 from chainwarden.retention.models import LogEntry, LogPayload
-from chainwarden.supervision import cases
+from chainwarden.supervision import inspections, rectification
 from chainwarden.workdays import WorkingCalendar
 
 from support.gateway import ALLOWED, GRAY, MOBILES, NOW, PROHIBITED, ready_user
@@ -111,10 +111,10 @@ def test_suspended_service_and_unknown_service_are_refused(db, gw):
         with pytest.raises(ChainwardenError) as wrong:
             gateway.publish(s, user, gw.other_service_id, ALLOWED, now=NOW)
         assert wrong.value.code == "wrong_service"
-        case = cases.open_case(
+        case = inspections.open_case(
             s, gw.bj_regulator, gw.beijing_id, title="检查", service_id=gw.service_id, now=NOW
         )
-        cases.order_rectification(
+        rectification.order_rectification(
             s,
             gw.bj_regulator,
             WorkingCalendar(),

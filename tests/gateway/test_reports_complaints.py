@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from chainwarden.errors import ChainwardenError
-from chainwarden.gateway import complaints, reports
+from chainwarden.gateway import complaints, regulator_reports
 from chainwarden.gateway import publish as gateway
 from chainwarden.supervision.dashboard import screening_by_week
 from chainwarden.workdays import WorkingCalendar
@@ -25,7 +25,7 @@ def test_report_reaches_the_provinces_inbox_and_the_dashboard(db, gw):
         blocked = gateway.publish(s, user, gw.service_id, PROHIBITED, now=NOW)
         gateway.publish(s, user, gw.service_id, PROHIBITED + "！", now=NOW + timedelta(hours=1))
         with pytest.raises(ChainwardenError):
-            reports.send_report(
+            regulator_reports.send_report(
                 s,
                 gw.bj_reviewer,
                 gw.beijing_id,
@@ -33,7 +33,7 @@ def test_report_reaches_the_provinces_inbox_and_the_dashboard(db, gw):
                 period_end=date(2026, 5, 31),
                 summary="五月",
             )
-        report = reports.send_report(
+        report = regulator_reports.send_report(
             s,
             gw.bj_admin,
             gw.beijing_id,
@@ -46,13 +46,13 @@ def test_report_reaches_the_provinces_inbox_and_the_dashboard(db, gw):
         for category in blocked.post.categories:
             assert report.body["handled_by_category"][category] == 2
         assert report.body["measures"]["counts"]["warning"] == 1
-        assert [r.id for r in reports.inbox(s, gw.bj_regulator)] == [report.id]
-        assert [r.id for r in reports.inbox(s, gw.cac)] == [report.id]
-        assert reports.inbox(s, gw.sh_regulator) == []
+        assert [r.id for r in regulator_reports.inbox(s, gw.bj_regulator)] == [report.id]
+        assert [r.id for r in regulator_reports.inbox(s, gw.cac)] == [report.id]
+        assert regulator_reports.inbox(s, gw.sh_regulator) == []
         with pytest.raises(ChainwardenError):
-            reports.inbox(s, gw.bj_admin)
-        reports.mark_read(s, gw.bj_regulator, report.id, now=NOW + timedelta(days=2))
-        assert reports.inbox(s, gw.bj_regulator, unread_only=True) == []
+            regulator_reports.inbox(s, gw.bj_admin)
+        regulator_reports.mark_read(s, gw.bj_regulator, report.id, now=NOW + timedelta(days=2))
+        assert regulator_reports.inbox(s, gw.bj_regulator, unread_only=True) == []
         week = screening_by_week(s, gw.bj_regulator, date(2026, 5, 8), weeks=1)
         for category in blocked.post.categories:
             assert week["categories"][category] == [2]

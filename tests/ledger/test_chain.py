@@ -15,8 +15,8 @@ from chainwarden.ledger import (
     check_disposal_proof,
     disposal_proof,
     dispose,
-    execute_order,
-    issue_order,
+    execute_disposal,
+    issue_disposal,
     read_item,
     record_item,
     seal_pending,
@@ -207,18 +207,20 @@ def test_two_step_order_and_scope(db, world):
         # Shanghai's regulator and provider cannot see a Beijing provider's items.
         for outsider in (world.sh_regulator, world.sh_provider):
             with pytest.raises(ChainwardenError) as caught:
-                issue_order(s, outsider, item_ids=[item_id], reason="r", reference="x")
+                issue_disposal(s, outsider, item_ids=[item_id], reason="r", reference="x")
             assert caught.value.kind in ("not_found", "forbidden")
         with pytest.raises(ChainwardenError):
-            issue_order(s, world.bj_reviewer, item_ids=[item_id], reason="r", reference="x")
-        order = issue_order(s, world.bj_regulator, item_ids=[item_id], reason="r", reference="o1")
+            issue_disposal(s, world.bj_reviewer, item_ids=[item_id], reason="r", reference="x")
+        order = issue_disposal(
+            s, world.bj_regulator, item_ids=[item_id], reason="r", reference="o1"
+        )
         order_id = order.id
     with db.session() as s:
         assert read_item(s, item_id).text == "x"  # issued, not yet executed
-        execute_order(s, world.bj_provider, order_id)
+        execute_disposal(s, world.bj_provider, order_id)
     with db.session() as s:
         with pytest.raises(LedgerError) as caught:
-            execute_order(s, world.bj_provider, order_id)
+            execute_disposal(s, world.bj_provider, order_id)
         assert caught.value.code == "already_executed"
         with pytest.raises(LedgerError) as caught:
             dispose(s, SYSTEM, item_ids=[item_id], reason="r", reference="again")
@@ -237,5 +239,5 @@ def test_bad_orders(db, world):
             ({"item_ids": [item_id, other], "reason": "r", "reference": "x"}, "several_chains"),
         ):
             with pytest.raises(LedgerError) as caught:
-                issue_order(s, SYSTEM, **kwargs)
+                issue_disposal(s, SYSTEM, **kwargs)
             assert caught.value.code == code

@@ -9,7 +9,7 @@ import pytest
 
 from chainwarden.audit.trail import events_for
 from chainwarden.errors import ChainwardenError
-from chainwarden.supervision import cases
+from chainwarden.supervision import inspections, penalties, rectification
 from chainwarden.supervision.errors import PenaltyOutOfRange
 from chainwarden.supervision.models import CaseState, OrderState, PenaltyState
 from chainwarden.workdays import WorkingCalendar
@@ -20,7 +20,7 @@ CAL = WorkingCalendar()
 
 
 def _case(s, world, regulator=None, **kw):
-    return cases.open_case(
+    return inspections.open_case(
         s,
         regulator or world.bj_regulator,
         world.beijing_id,
@@ -34,7 +34,7 @@ def _case(s, world, regulator=None, **kw):
 def test_order_deadline_counts_working_days_across_national_day(db, world):
     with db.session() as s:
         case = _case(s, world)
-        order = cases.order_rectification(
+        order = rectification.order_rectification(
             s,
             world.bj_regulator,
             CAL,
@@ -53,7 +53,7 @@ def test_lifecycle_suspends_until_correction_is_accepted(db, world):
     service = world.ids["bj_service"]
     with db.session() as s:
         case = _case(s, world)
-        cases.add_finding(
+        inspections.add_finding(
             s,
             world.bj_regulator,
             case.id,
@@ -61,7 +61,7 @@ def test_lifecycle_suspends_until_correction_is_accepted(db, world):
             description="日志仅保留30天",
             now=at("2026-03-02", 2),
         )
-        order = cases.order_rectification(
+        order = rectification.order_rectification(
             s,
             world.bj_regulator,
             CAL,
@@ -73,44 +73,50 @@ def test_lifecycle_suspends_until_correction_is_accepted(db, world):
         )
         assert order.due == date(2026, 3, 16)
         assert order.suspends_service
-        assert cases.is_service_suspended(s, service)
-        assert not cases.is_service_suspended(s, world.ids["sh_service"])
+        assert rectification.is_service_suspended(s, service)
+        assert not rectification.is_service_suspended(s, world.ids["sh_service"])
 
     with db.session() as s:
         # Not yet overdue on the due day itself; overdue the day after.
-        assert cases.overdue_orders(s, world.bj_regulator, date(2026, 3, 16)) == []
-        assert [o.id for o in cases.overdue_orders(s, world.bj_regulator, date(2026, 3, 17))] == [
-            order.id
-        ]
+        assert rectification.overdue_orders(s, world.bj_regulator, date(2026, 3, 16)) == []
+        assert [
+            o.id for o in rectification.overdue_orders(s, world.bj_regulator, date(2026, 3, 17))
+        ] == [order.id]
         with pytest.raises(ChainwardenError) as err:
-            cases.close_case(s, world.bj_regulator, case.id, "结案")
+            inspections.close_case(s, world.bj_regulator, case.id, "结案")
         assert err.value.code == "orders_pending"
         # Only the provider reports the correction; only a regulator accepts it.
         with pytest.raises(ChainwardenError):
-            cases.report_correction(s, world.sh_provider, order.id, "已整改")
+            rectification.report_correction(s, world.sh_provider, order.id, "已整改")
         with pytest.raises(ChainwardenError):
-            cases.report_correction(s, world.bj_reviewer, order.id, "已整改")
-        cases.report_correction(s, world.bj_provider, order.id, "已上线归档", now=at("2026-03-18"))
+            rectification.report_correction(s, world.bj_reviewer, order.id, "已整改")
+        rectification.report_correction(
+            s, world.bj_provider, order.id, "已上线归档", now=at("2026-03-18")
+        )
 
     with db.session() as s:
-        assert cases.get_order(s, world.bj_regulator, order.id).corrected_late
+        assert rectification.get_order(s, world.bj_regulator, order.id).corrected_late
         # A reported but unaccepted correction keeps the service suspended.
-        assert cases.is_service_suspended(s, service)
-        cases.reject_correction(
+        assert rectification.is_service_suspended(s, service)
+        rectification.reject_correction(
             s, world.bj_regulator, order.id, "归档未覆盖链上日志", now=at("2026-03-19")
         )
     with db.session() as s:
-        assert cases.get_order(s, world.bj_regulator, order.id).state == OrderState.OPEN
-        assert cases.is_service_suspended(s, service)
-        cases.report_correction(
+        assert rectification.get_order(s, world.bj_regulator, order.id).state == OrderState.OPEN
+        assert rectification.is_service_suspended(s, service)
+        rectification.report_correction(
             s, world.bj_provider, order.id, "补齐链上日志", now=at("2026-03-20")
         )
         with pytest.raises(ChainwardenError):
-            cases.accept_correction(s, world.bj_provider, order.id)
-        cases.accept_correction(s, world.bj_regulator, order.id, "复查合格", now=at("2026-03-23"))
+            rectification.accept_correction(s, world.bj_provider, order.id)
+        rectification.accept_correction(
+            s, world.bj_regulator, order.id, "复查合格", now=at("2026-03-23")
+        )
     with db.session() as s:
-        assert not cases.is_service_suspended(s, service)
-        closed = cases.close_case(s, world.bj_regulator, case.id, "整改完成", now=at("2026-03-24"))
+        assert not rectification.is_service_suspended(s, service)
+        closed = inspections.close_case(
+            s, world.bj_regulator, case.id, "整改完成", now=at("2026-03-24")
+        )
         assert closed.state == CaseState.CLOSED
         actions = [e.action for e in events_for(s, case.id)]
     assert actions == [
@@ -128,7 +134,7 @@ def test_lifecycle_suspends_until_correction_is_accepted(db, world):
 def test_art_22_orders_correction_without_suspension(db, world):
     with db.session() as s:
         case = _case(s, world)
-        order = cases.order_rectification(
+        order = rectification.order_rectification(
             s,
             world.bj_regulator,
             CAL,
@@ -139,7 +145,7 @@ def test_art_22_orders_correction_without_suspension(db, world):
             now=at("2026-03-02"),
         )
         assert not order.suspends_service
-        assert not cases.is_service_suspended(s, world.ids["bj_service"])
+        assert not rectification.is_service_suspended(s, world.ids["bj_service"])
 
 
 def test_two_orders_keep_the_service_suspended_until_both_are_accepted(db, world):
@@ -147,7 +153,7 @@ def test_two_orders_keep_the_service_suspended_until_both_are_accepted(db, world
     with db.session() as s:
         case = _case(s, world)
         first, second = (
-            cases.order_rectification(
+            rectification.order_rectification(
                 s,
                 world.bj_regulator,
                 CAL,
@@ -160,11 +166,13 @@ def test_two_orders_keep_the_service_suspended_until_both_are_accepted(db, world
             for article in ("5", "17")
         )
         for order in (first, second):
-            cases.report_correction(s, world.bj_provider, order.id, "已整改", now=at("2026-03-04"))
-        cases.accept_correction(s, world.bj_regulator, first.id, now=at("2026-03-05"))
-        assert cases.is_service_suspended(s, service)
-        cases.accept_correction(s, world.bj_regulator, second.id, now=at("2026-03-05"))
-        assert not cases.is_service_suspended(s, service)
+            rectification.report_correction(
+                s, world.bj_provider, order.id, "已整改", now=at("2026-03-04")
+            )
+        rectification.accept_correction(s, world.bj_regulator, first.id, now=at("2026-03-05"))
+        assert rectification.is_service_suspended(s, service)
+        rectification.accept_correction(s, world.bj_regulator, second.id, now=at("2026-03-05"))
+        assert not rectification.is_service_suspended(s, service)
 
 
 def test_correction_period_bounds(db, world):
@@ -172,7 +180,7 @@ def test_correction_period_bounds(db, world):
         case = _case(s, world)
         for days in (0, 61):
             with pytest.raises(ChainwardenError) as err:
-                cases.order_rectification(
+                rectification.order_rectification(
                     s,
                     world.bj_regulator,
                     CAL,
@@ -188,7 +196,7 @@ def test_penalty_refused_outside_range_and_public_when_final(db, world):
     with db.session() as s:
         case = _case(s, world)
         with pytest.raises(PenaltyOutOfRange) as err:
-            cases.decide_penalty(
+            penalties.decide_penalty(
                 s,
                 world.bj_regulator,
                 case.id,
@@ -199,7 +207,7 @@ def test_penalty_refused_outside_range_and_public_when_final(db, world):
                 facts="拒不改正",
             )
         assert err.value.code == "fine_out_of_range"
-        decision = cases.decide_penalty(
+        decision = penalties.decide_penalty(
             s,
             world.bj_regulator,
             case.id,
@@ -214,27 +222,27 @@ def test_penalty_refused_outside_range_and_public_when_final(db, world):
         assert "第十九条" in decision.legal_basis
     with db.session() as s:
         # Drafts are not public.
-        assert cases.public_penalties_for_number(s, world.ids["bj_number"]) == []
+        assert penalties.public_penalties_for_number(s, world.ids["bj_number"]) == []
         with pytest.raises(ChainwardenError):
-            cases.finalise_penalty(s, world.sh_regulator, decision.id)
-        final = cases.finalise_penalty(s, world.bj_regulator, decision.id, now=at("2026-10-13"))
+            penalties.finalise_penalty(s, world.sh_regulator, decision.id)
+        final = penalties.finalise_penalty(s, world.bj_regulator, decision.id, now=at("2026-10-13"))
         assert final.state == PenaltyState.FINAL
     with db.session() as s:
-        shown = cases.public_penalties_for_number(s, world.ids["bj_number"])
+        shown = penalties.public_penalties_for_number(s, world.ids["bj_number"])
         assert [(p.fine_yuan, p.penalty_article, p.decided_on) for p in shown] == [
             (30_000, "19", date(2026, 10, 13))
         ]
         assert "罚款" in shown[0].measures_zh
-        assert cases.public_penalties_for_number(s, world.ids["sh_number"]) == []
+        assert penalties.public_penalties_for_number(s, world.ids["sh_number"]) == []
         assert "penalty.finalise" in [e.action for e in events_for(s, case.id)]
 
 
 def test_closed_cases_take_no_more_actions(db, world):
     with db.session() as s:
         case = _case(s, world)
-        cases.close_case(s, world.bj_regulator, case.id, "未发现问题")
+        inspections.close_case(s, world.bj_regulator, case.id, "未发现问题")
         with pytest.raises(ChainwardenError) as err:
-            cases.add_finding(s, world.bj_regulator, case.id, article="5", description="x")
+            inspections.add_finding(s, world.bj_regulator, case.id, article="5", description="x")
         assert err.value.code == "case_closed"
 
 
@@ -246,7 +254,7 @@ def test_demo_data_shows_a_public_penalty_and_an_overdue_suspension(sqlite_db):
     list(seed(sqlite_db))
     with sqlite_db.session() as s:
         (entry,) = public.search(s, "链信电子合同")
-        (penalty,) = cases.public_penalties_for_number(s, entry.number)
+        (penalty,) = penalties.public_penalties_for_number(s, entry.number)
         assert (penalty.penalty_article, penalty.fine_yuan) == ("19", 10_000)
-        (late,) = cases.overdue_orders(s, SYSTEM, date(2026, 11, 25))
-        assert cases.is_service_suspended(s, late.service_id)
+        (late,) = rectification.overdue_orders(s, SYSTEM, date(2026, 11, 25))
+        assert rectification.is_service_suspended(s, late.service_id)

@@ -11,7 +11,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from chainwarden.errors import ChainwardenError
-from chainwarden.supervision import assessments, cases, dashboard, reports
+from chainwarden.supervision import assessments, dashboard, inspections, rectification, reports
 from chainwarden.supervision.assessments import DUTIES, AssessmentInfo, ChecklistItem
 from chainwarden.workdays import WorkingCalendar
 
@@ -111,10 +111,10 @@ def test_dashboard_counts_in_scope_and_screening_by_week(db, world):
             dashboard.record_screening_counts(
                 s, world.bj_provider, world.shanghai_id, date(2026, 3, 4), {"ico": 1}
             )
-        case = cases.open_case(
+        case = inspections.open_case(
             s, world.bj_regulator, world.beijing_id, title="检查", now=at("2026-03-02")
         )
-        cases.order_rectification(
+        rectification.order_rectification(
             s,
             world.bj_regulator,
             CAL,

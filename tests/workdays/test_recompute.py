@@ -14,7 +14,7 @@ from chainwarden.gateway import complaints
 from chainwarden.gateway.models import Complaint
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing
-from chainwarden.supervision import cases
+from chainwarden.supervision import inspections, rectification
 from chainwarden.supervision.models import RectificationOrder
 from chainwarden.workdays import parse_schedule
 from chainwarden.workdays.recompute import count_provisional, recompute_provisional
@@ -30,14 +30,14 @@ OFFICIAL_2027 = parse_schedule(
 
 
 def _order(s, world, working_days, now):
-    case = cases.open_case(
+    case = inspections.open_case(
         s,
         world.bj_regulator,
         world.beijing_id,
         title="日志检查",
         service_id=world.ids["bj_service"],
     )
-    return cases.order_rectification(
+    return rectification.order_rectification(
         s,
         world.bj_regulator,
         load_calendar(s),

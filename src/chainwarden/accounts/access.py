@@ -1,5 +1,11 @@
 """Who is acting, and which organisation's or province's data they may touch.
 
+Art. 3 divides supervision: the national Cyberspace Administration (国家互联网信息办公室) over the
+whole country, the provincial offices over their own administrative region. A regulator account
+without a province is national and sees everything; one with a province sees that province's
+providers and their data (``Actor.sees_everything``, ``can_see``, ``restrict``). A provider's
+staff see their own organisation's.
+
 Domain services take an ``Actor`` and call these checks themselves, so a new entry point (API,
 web page, CLI) cannot forget them.
 """

@@ -150,15 +150,15 @@ def dispose(
 
     try:
         with open_database().session() as session:
-            order = run_disposal(
+            disposal = run_disposal(
                 session, SYSTEM, item_ids=items, reason=reason, reference=reference
             )
             result = {
-                "id": order.id,
-                "reference": order.reference,
-                "targets": order.targets,
-                "block_height": order.block_height,
-                "executed_at": order.executed_at,
+                "id": disposal.id,
+                "reference": disposal.reference,
+                "targets": disposal.targets,
+                "block_height": disposal.block_height,
+                "executed_at": disposal.executed_at,
             }
     except ChainwardenError as exc:
         fail(exc.line())

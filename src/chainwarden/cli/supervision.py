@@ -15,7 +15,7 @@ from chainwarden.cli.common import err_console, fail, open_database, out_console
 from chainwarden.regions import province
 from chainwarden.registry.models import Service
 from chainwarden.store.base import utcnow
-from chainwarden.supervision import assessments, cases, dashboard, penalties, reports
+from chainwarden.supervision import assessments, dashboard, penalties, rectification, reports
 from chainwarden.supervision.common import local_date
 from chainwarden.workdays.provisional import MARK
 
@@ -100,7 +100,7 @@ def overdue(on: str = ON, province_code: str = PROVINCE, json_: bool = JSON) -> 
                 "provisional": o.provisional,
                 "what": o.requirement,
             }
-            for o in cases.overdue_orders(session, actor, today)
+            for o in rectification.overdue_orders(session, actor, today)
         ]
         reviews = [
             {
@@ -141,7 +141,7 @@ def suspended(province_code: str = PROVINCE, json_: bool = JSON) -> None:
                 "since": s.starts_at.isoformat(),
                 "reason": s.reason,
             }
-            for s in cases.active_suspensions(session, _regulator(province_code))
+            for s in rectification.active_suspensions(session, _regulator(province_code))
         ]
     if json_:
         print_json(rows)

@@ -4,7 +4,8 @@ screening, ledger, retention and supervision.
 - ``publish.publish(session, user, service_id, text)`` → ``Outcome`` (published / held / blocked);
 - ``review``: the provider's review queue (approve, reject, bulk, escalation);
 - ``policy``: repeat-offender rules producing identity's user measures automatically;
-- ``reports``: reports to the regulator of illegal content handled and measures taken;
+- ``regulator_reports``: the provider's reports to the regulator of illegal content handled and
+  measures taken;
 - ``complaints``: complaints from the public, their resolution and deadlines.
 """
 
@@ -12,6 +13,6 @@ from chainwarden.gateway.errors import GatewayError
 
 __all__ = ["GatewayError"]
 
-from chainwarden.gateway.disposals import register as _register_disposal_log
+from chainwarden.gateway.disposal_log import register as _register_disposal_log
 
 _register_disposal_log()

@@ -7,8 +7,8 @@ from chainwarden.ledger.disposal import (
     check_disposal_proof,
     disposal_proof,
     dispose,
-    execute_order,
-    issue_order,
+    execute_disposal,
+    issue_disposal,
 )
 from chainwarden.ledger.errors import LedgerError
 from chainwarden.ledger.items import read_item, record_item, seal_pending
@@ -21,8 +21,8 @@ __all__ = [
     "check_disposal_proof",
     "disposal_proof",
     "dispose",
-    "execute_order",
-    "issue_order",
+    "execute_disposal",
+    "issue_disposal",
     "read_item",
     "record_item",
     "seal_pending",

@@ -49,7 +49,7 @@ def _required(name: str, value: str) -> str:
     return value.strip()
 
 
-def issue_order(
+def issue_disposal(
     session: Session,
     actor: Actor,
     *,
@@ -134,7 +134,7 @@ def get_disposal(session: Session, actor: Actor, disposal_id: str) -> Disposal:
     return disposal
 
 
-def execute_order(
+def execute_disposal(
     session: Session,
     actor: Actor,
     disposal_id: str,
@@ -243,11 +243,11 @@ def dispose(
     now: datetime | None = None,
     on_disposed: DisposalListener | None = None,
 ) -> Disposal:
-    """Emergency takedown: issue the order and execute it at once."""
-    disposal = issue_order(
+    """Emergency takedown: issue the disposal and execute it at once."""
+    disposal = issue_disposal(
         session, actor, item_ids=item_ids, reason=reason, reference=reference, now=now
     )
-    return execute_order(session, actor, disposal.id, now=now, on_disposed=on_disposed)
+    return execute_disposal(session, actor, disposal.id, now=now, on_disposed=on_disposed)
 
 
 def disposal_proof(session: Session, actor: Actor, disposal_id: str) -> dict[str, Any]:

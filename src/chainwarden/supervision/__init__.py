@@ -1,6 +1,8 @@
-"""Supervision (监管, Arts. 9, 15, 18–22): security assessments, inspection cases, rectification
-orders that suspend a service until the correction is accepted, penalty decisions within the
-statutory ranges, the regulator's dashboard and reports.
+"""Supervision (监管, Arts. 9, 15, 18–22): security assessments (``assessments``, Art. 9),
+inspection cases and their findings (``inspections``, Art. 18), rectification orders that suspend
+a service until the correction is accepted (``rectification``, Art. 15), penalty rules and
+decisions within the statutory ranges (``penalties``, Arts. 19–22), the regulator's dashboard and
+printable reports.
 
 Other domains call:
 
@@ -11,14 +13,14 @@ Other domains call:
   for the final decisions the public registry shows.
 """
 
-from chainwarden.supervision.cases import (
+from chainwarden.supervision.dashboard import record_screening_counts
+from chainwarden.supervision.errors import PenaltyOutOfRange, SupervisionError
+from chainwarden.supervision.penalties import (
     PublicPenalty,
-    is_service_suspended,
     public_penalties,
     public_penalties_for_number,
 )
-from chainwarden.supervision.dashboard import record_screening_counts
-from chainwarden.supervision.errors import PenaltyOutOfRange, SupervisionError
+from chainwarden.supervision.rectification import is_service_suspended
 
 __all__ = [
     "PenaltyOutOfRange",

@@ -15,7 +15,7 @@ from chainwarden.regions import province
 from chainwarden.registry import filings
 from chainwarden.registry.models import Filing, Provider
 from chainwarden.store.base import utcnow
-from chainwarden.supervision import assessments, cases
+from chainwarden.supervision import assessments, rectification
 from chainwarden.supervision.common import audit
 from chainwarden.supervision.errors import SupervisionError
 from chainwarden.supervision.models import (
@@ -157,7 +157,7 @@ def dashboard(session: Session, actor: Actor, today: date, weeks: int = 8) -> di
         by_state.update(states)
     overdue_filings = filings.overdue_reviews(session, actor, today)
     overdue_assessments = assessments.overdue_reviews(session, actor, today)
-    overdue_orders = cases.overdue_orders(session, actor, today)
+    overdue_orders = rectification.overdue_orders(session, actor, today)
     return {
         "as_of": today.isoformat(),
         "scope": actor.province_code or "national",
@@ -197,7 +197,7 @@ def dashboard(session: Session, actor: Actor, today: date, weeks: int = 8) -> di
                 }
                 for o in overdue_orders
             ],
-            "suspended_services": len(cases.active_suspensions(session, actor)),
+            "suspended_services": len(rectification.active_suspensions(session, actor)),
         },
         "screening_blocks": screening_by_week(session, actor, today, weeks),
     }

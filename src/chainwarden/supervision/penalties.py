@@ -1,5 +1,6 @@
-"""The penalty rules of Arts. 19–22: given the article breached and the facts, the measures a
-regulator may take and the fine range; a decision outside them is refused with the reason.
+"""Penalties (Arts. 19–22): the rules (given the article breached and the facts, the measures a
+regulator may take and the fine range) and the decisions taken under them in a case. A decision
+outside the rules is refused with the reason; a final decision is public.
 
 The ranges and the Cybersecurity Law provisions Art. 20 refers to are data, versioned by the day
 they took effect (that law was amended on 2025-10-28, in force 2026-01-01), not constants.
@@ -9,10 +10,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chainwarden.accounts.access import Actor, Role
+from chainwarden.registry.filings import PUBLISHED
+from chainwarden.registry.models import Filing
+from chainwarden.registry.numbers import parse_filing_number
+from chainwarden.store.base import utcnow
+from chainwarden.supervision.common import (
+    case_audit,
+    local_date,
+    regulated_case,
+    require_text,
+    visible,
+)
 from chainwarden.supervision.errors import PenaltyOutOfRange, SupervisionError
+from chainwarden.supervision.models import PenaltyDecision, PenaltyState
 
 
 class Measure(StrEnum):
@@ -268,3 +285,142 @@ def check_decision(
                 maximum=high,
             )
     return chosen
+
+
+# --- decisions ------------------------------------------------------------------------------
+
+
+def decide_penalty(
+    session: Session,
+    actor: Actor,
+    case_id: str,
+    *,
+    breached_article: str,
+    measures: list[str],
+    facts: str,
+    fine_yuan: int | None = None,
+    refused_to_correct: bool = False,
+    serious: bool = False,
+    act_date: date | None = None,
+    now: datetime | None = None,
+) -> PenaltyDecision:
+    """Record a penalty decision (a draft until finalised); outside the statutory measures or
+    fine range it is refused with the reason (PenaltyOutOfRange)."""
+    case = regulated_case(session, actor, case_id)
+    now = now or utcnow()
+    allowance = allowed(
+        breached_article,
+        refused_to_correct=refused_to_correct,
+        serious=serious,
+        on=act_date or local_date(case.opened_at),
+    )
+    chosen = check_decision(allowance, measures, fine_yuan)
+    decision = PenaltyDecision(
+        case_id=case.id,
+        provider_id=case.provider_id,
+        province_code=case.province_code,
+        breached_article=allowance.breached_article,
+        penalty_article=allowance.rule.article,
+        refused_to_correct=refused_to_correct,
+        serious=serious,
+        measures=sorted(str(m) for m in chosen),
+        fine_yuan=fine_yuan,
+        legal_basis=allowance.legal_basis,
+        facts=require_text(facts, "facts", "请写明违法事实", "State the facts found"),
+        state=PenaltyState.DRAFT,
+        decided_by=actor.name,
+        decided_at=now,
+    )
+    session.add(decision)
+    session.flush()
+    case_audit(
+        session,
+        actor,
+        "penalty.decide",
+        case,
+        at=now,
+        reason=decision.facts,
+        details={
+            "penalty": decision.id,
+            "article": decision.penalty_article,
+            "measures": decision.measures,
+            "fine_yuan": fine_yuan,
+        },
+    )
+    return decision
+
+
+def finalise_penalty(
+    session: Session, actor: Actor, penalty_id: str, now: datetime | None = None
+) -> PenaltyDecision:
+    """Make a decision final: from then on it is shown on the provider's public registry
+    entries."""
+    decision = visible(session, actor, PenaltyDecision, penalty_id, "处罚决定", "Penalty decision")
+    actor.require(Role.REGULATOR)
+    if decision.state != PenaltyState.DRAFT:
+        raise SupervisionError(
+            "already_final", "处罚决定已生效", "The decision is already final", kind="conflict"
+        )
+    now = now or utcnow()
+    decision.state = PenaltyState.FINAL
+    decision.final_at = now
+    case_audit(
+        session,
+        actor,
+        "penalty.finalise",
+        decision.case,
+        at=now,
+        details={"penalty": decision.id},
+    )
+    return decision
+
+
+@dataclass(frozen=True)
+class PublicPenalty:
+    """A final decision as the public registry shows it."""
+
+    decided_on: date
+    penalty_article: str
+    breached_article: str
+    measures: list[str]
+    measures_zh: list[str]
+    fine_yuan: int | None
+    legal_basis: str
+    facts: str
+
+
+def public_penalties(session: Session, provider_id: str) -> list[PublicPenalty]:
+    """Final penalty decisions against a provider (no actor: this is public information)."""
+    decisions = session.scalars(
+        select(PenaltyDecision)
+        .where(
+            PenaltyDecision.provider_id == provider_id,
+            PenaltyDecision.state == PenaltyState.FINAL,
+        )
+        .order_by(PenaltyDecision.final_at.desc())
+    )
+    return [
+        PublicPenalty(
+            decided_on=local_date(d.final_at or d.decided_at),
+            penalty_article=d.penalty_article,
+            breached_article=d.breached_article,
+            measures=list(d.measures),
+            measures_zh=[MEASURE_NAMES[Measure(m)][0] for m in d.measures],
+            fine_yuan=d.fine_yuan,
+            legal_basis=d.legal_basis,
+            facts=d.facts,
+        )
+        for d in decisions
+    ]
+
+
+def public_penalties_for_number(session: Session, number: str) -> list[PublicPenalty] | None:
+    """Final decisions against the provider of a published filing number; None when the number
+    is not in the public registry (a malformed number raises FilingNumberError)."""
+    canonical = str(parse_filing_number(number))
+    provider_id = session.scalar(
+        select(Filing.provider_id).where(
+            Filing.number == canonical, Filing.state.in_([str(s) for s in PUBLISHED])
+        )
+    )
+    return None if provider_id is None else public_penalties(session, provider_id)

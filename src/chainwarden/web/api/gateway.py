@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
-from chainwarden.gateway import complaints, policy, reports, review
+from chainwarden.gateway import complaints, policy, regulator_reports, review
 from chainwarden.gateway import publish as gateway
 from chainwarden.gateway.batch import Publisher
 from chainwarden.gateway.errors import GatewayError
@@ -412,7 +412,7 @@ class ReportOut(Out):
 @router.post("/gateway/reports", response_model=ReportOut, status_code=201)
 def send_report(body: ReportIn, session: Tx, actor: CurrentActor, clock: Clock) -> Report:
     """A provider admin reports the illegal content handled and measures taken (Art. 16)."""
-    return reports.send_report(
+    return regulator_reports.send_report(
         session,
         actor,
         actor.provider_id or "",
@@ -427,18 +427,18 @@ def send_report(body: ReportIn, session: Tx, actor: CurrentActor, clock: Clock) 
 def list_reports(session: Tx, actor: CurrentActor, unread: bool = False) -> list[Report]:
     """Regulators: the inbox of their province. Providers: the reports they sent."""
     if actor.is_provider:
-        return reports.sent_reports(session, actor)
-    return reports.inbox(session, actor, unread_only=unread)
+        return regulator_reports.sent_reports(session, actor)
+    return regulator_reports.inbox(session, actor, unread_only=unread)
 
 
 @router.get("/gateway/reports/{report_id}", response_model=ReportOut)
 def get_report(report_id: str, session: Tx, actor: CurrentActor) -> Report:
-    return reports.get_report(session, actor, report_id)
+    return regulator_reports.get_report(session, actor, report_id)
 
 
 @router.post("/gateway/reports/{report_id}/read", response_model=ReportOut)
 def read_report(report_id: str, session: Tx, actor: CurrentActor, clock: Clock) -> Report:
-    return reports.mark_read(session, actor, report_id, now=clock())
+    return regulator_reports.mark_read(session, actor, report_id, now=clock())
 
 
 # --- complaints (Art. 18) ---

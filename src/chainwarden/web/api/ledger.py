@@ -96,7 +96,7 @@ def item_proof(item_id: str, session: Tx) -> dict[str, Any]:
 
 @router.post("/disposals", response_model=DisposalOut, status_code=201)
 def create_disposal(body: DisposalIn, session: Tx, actor: CurrentActor, clock: Clock) -> Disposal:
-    order = disposals.issue_order(
+    disposal = disposals.issue_disposal(
         session,
         actor,
         item_ids=body.item_ids,
@@ -105,8 +105,8 @@ def create_disposal(body: DisposalIn, session: Tx, actor: CurrentActor, clock: C
         now=clock(),
     )
     if body.execute:
-        order = disposals.execute_order(session, actor, order.id, now=clock())
-    return order
+        disposal = disposals.execute_disposal(session, actor, disposal.id, now=clock())
+    return disposal
 
 
 @router.get("/disposals/{disposal_id}", response_model=DisposalOut)
@@ -116,7 +116,7 @@ def get_disposal(disposal_id: str, session: Tx, actor: CurrentActor) -> Disposal
 
 @router.post("/disposals/{disposal_id}/execute", response_model=DisposalOut)
 def execute_disposal(disposal_id: str, session: Tx, actor: CurrentActor, clock: Clock) -> Disposal:
-    return disposals.execute_order(session, actor, disposal_id, now=clock())
+    return disposals.execute_disposal(session, actor, disposal_id, now=clock())
 
 
 @router.get("/disposals/{disposal_id}/proof")

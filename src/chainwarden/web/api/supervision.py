@@ -11,7 +11,14 @@ from pydantic import BaseModel, Field
 
 from chainwarden.registry.errors import RegistryError
 from chainwarden.registry.providers import get_service
-from chainwarden.supervision import assessments, cases, dashboard, penalties, reports
+from chainwarden.supervision import (
+    assessments,
+    dashboard,
+    inspections,
+    penalties,
+    rectification,
+    reports,
+)
 from chainwarden.supervision.assessments import AssessmentInfo, ChecklistItem
 from chainwarden.supervision.common import local_date
 from chainwarden.supervision.models import (
@@ -336,7 +343,7 @@ def assessment_report_pdf(assessment_id: str, session: Tx, actor: CurrentActor) 
 
 @router.post("/cases", response_model=CaseOut, status_code=201)
 def open_case(body: CaseIn, session: Tx, actor: CurrentActor, clock: Clock) -> Case:
-    return cases.open_case(
+    return inspections.open_case(
         session,
         actor,
         body.provider_id,
@@ -349,19 +356,19 @@ def open_case(body: CaseIn, session: Tx, actor: CurrentActor, clock: Clock) -> C
 
 @router.get("/cases", response_model=list[CaseOut])
 def list_cases(session: Tx, actor: CurrentActor, state: CaseState | None = None) -> list[Case]:
-    return cases.list_cases(session, actor, state=state)
+    return inspections.list_cases(session, actor, state=state)
 
 
 @router.get("/cases/{case_id}", response_model=CaseOut)
 def get_case(case_id: str, session: Tx, actor: CurrentActor) -> Case:
-    return cases.get_case(session, actor, case_id)
+    return inspections.get_case(session, actor, case_id)
 
 
 @router.post("/cases/{case_id}/findings", response_model=FindingOut, status_code=201)
 def add_finding(
     case_id: str, body: FindingIn, session: Tx, actor: CurrentActor, clock: Clock
 ) -> Finding:
-    return cases.add_finding(
+    return inspections.add_finding(
         session, actor, case_id, article=body.article, description=body.description, now=clock()
     )
 
@@ -375,7 +382,7 @@ def order_rectification(
     calendar: Calendar,
     clock: Clock,
 ) -> RectificationOrder:
-    return cases.order_rectification(
+    return rectification.order_rectification(
         session,
         actor,
         calendar,
@@ -392,7 +399,7 @@ def order_rectification(
 def close_case(
     case_id: str, body: ReasonIn, session: Tx, actor: CurrentActor, clock: Clock
 ) -> Case:
-    return cases.close_case(session, actor, case_id, body.reason, clock())
+    return inspections.close_case(session, actor, case_id, body.reason, clock())
 
 
 @router.post("/cases/{case_id}/penalties", response_model=PenaltyOut, status_code=201)
@@ -400,7 +407,7 @@ def decide_penalty(
     case_id: str, body: PenaltyIn, session: Tx, actor: CurrentActor, clock: Clock
 ) -> PenaltyDecision:
     """Record a decision; outside the statutory measures or fine range it is refused (422)."""
-    return cases.decide_penalty(
+    return penalties.decide_penalty(
         session,
         actor,
         case_id,
@@ -418,49 +425,49 @@ def decide_penalty(
 def finalise_penalty(
     penalty_id: str, session: Tx, actor: CurrentActor, clock: Clock
 ) -> PenaltyDecision:
-    return cases.finalise_penalty(session, actor, penalty_id, clock())
+    return penalties.finalise_penalty(session, actor, penalty_id, clock())
 
 
 @router.get("/orders", response_model=list[OrderOut])
 def list_orders(
     session: Tx, actor: CurrentActor, open_only: bool = False
 ) -> list[RectificationOrder]:
-    return cases.list_orders(session, actor, open_only=open_only)
+    return rectification.list_orders(session, actor, open_only=open_only)
 
 
 @router.get("/orders/overdue", response_model=list[OrderOut])
 def overdue_orders(
     session: Tx, actor: CurrentActor, clock: Clock, on: Day | None = None
 ) -> list[RectificationOrder]:
-    return cases.overdue_orders(session, actor, on or local_date(clock()))
+    return rectification.overdue_orders(session, actor, on or local_date(clock()))
 
 
 @router.post("/orders/{order_id}/correction", response_model=OrderOut)
 def report_correction(
     order_id: str, body: CorrectionIn, session: Tx, actor: CurrentActor, clock: Clock
 ) -> RectificationOrder:
-    return cases.report_correction(session, actor, order_id, body.note, clock())
+    return rectification.report_correction(session, actor, order_id, body.note, clock())
 
 
 @router.post("/orders/{order_id}/accept", response_model=OrderOut)
 def accept_correction(
     order_id: str, body: OptionalReasonIn, session: Tx, actor: CurrentActor, clock: Clock
 ) -> RectificationOrder:
-    return cases.accept_correction(session, actor, order_id, body.reason, clock())
+    return rectification.accept_correction(session, actor, order_id, body.reason, clock())
 
 
 @router.post("/orders/{order_id}/reject", response_model=OrderOut)
 def reject_correction(
     order_id: str, body: ReasonIn, session: Tx, actor: CurrentActor, clock: Clock
 ) -> RectificationOrder:
-    return cases.reject_correction(session, actor, order_id, body.reason, clock())
+    return rectification.reject_correction(session, actor, order_id, body.reason, clock())
 
 
 @router.get("/services/{service_id}/suspension", response_model=SuspensionOut)
 def suspension(service_id: str, session: Tx, actor: CurrentActor) -> SuspensionOut:
     service = get_service(session, actor, service_id)
     return SuspensionOut(
-        service_id=service.id, suspended=cases.is_service_suspended(session, service.id)
+        service_id=service.id, suspended=rectification.is_service_suspended(session, service.id)
     )
 
 
@@ -494,9 +501,9 @@ def screening_counts(
 
 
 @public_router.get("/{number}/penalties", response_model=list[PublicPenaltyOut])
-def public_penalties(number: str, session: Tx) -> list[cases.PublicPenalty]:
+def public_penalties(number: str, session: Tx) -> list[penalties.PublicPenalty]:
     """Final penalty decisions against the provider of a published filing (no sign-in)."""
-    found = cases.public_penalties_for_number(session, number)
+    found = penalties.public_penalties_for_number(session, number)
     if found is None:
         raise RegistryError(
             "not_registered",
