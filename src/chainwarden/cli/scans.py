@@ -275,7 +275,7 @@ def worker(
         None,
         "--idle-exit",
         min=0,
-        help="Stop after this many seconds without a job [default: run on].",
+        help="Stop after this many seconds without a job (default: run until stopped).",
     ),
 ) -> None:
     """Run queued jobs (chain scan segments) until stopped: one job at a time, acknowledged only
