@@ -6,6 +6,7 @@ from chainwarden.gateway import models as gateway
 from chainwarden.identity import models as identity
 from chainwarden.keys import installation as keys
 from chainwarden.ledger import models as ledger
+from chainwarden.ledger.scan import records as chain_scans
 from chainwarden.registry import models as registry
 from chainwarden.retention import models as retention
 from chainwarden.supervision import models as supervision
@@ -14,6 +15,7 @@ from chainwarden.workdays import models as workdays
 __all__ = [
     "accounts",
     "audit",
+    "chain_scans",
     "gateway",
     "identity",
     "keys",

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     identity_verifier_key: str | None = None
     identity_verifier_timeout: float = Field(default=3.0, gt=0, le=120)
     identity_verifier_retries: int = Field(default=2, ge=0, le=10)
+    # Work that is not a request (chain scans): nats://host:4222 for NATS JetStream and workers
+    # on any host; unset: run in the process that asked for it.
+    queue_url: str | None = None
+    queue_stream: str = Field(default="CHAINWARDEN_JOBS", pattern=r"^[A-Z][A-Z0-9_]{0,63}$")
+    # A job not acknowledged this long after delivery (its worker died) is delivered again.
+    queue_ack_wait: float = Field(default=60.0, ge=1, le=3600)
 
 
 @lru_cache

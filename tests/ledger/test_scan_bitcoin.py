@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,12 @@ from bitcoin.core import (
 from bitcoin.core.script import OP_CHECKMULTISIG, OP_RETURN, CScript
 
 from chainwarden.ledger.scan import ScanError, printable_runs
-from chainwarden.ledger.scan.bitcoin import parse_block, raw_blocks, scan_file
+from chainwarden.ledger.scan.bitcoin import raw_blocks, scan_file
+
+
+def parse_block(raw: bytes) -> CBlock:
+    return CBlock.deserialize(raw)
+
 
 DATA = Path(__file__).parent / "data"
 GENESIS_HASH = "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f"
@@ -100,7 +106,7 @@ def test_blk_dat_framing_and_malformed_blocks_are_skipped(tmp_path):
     assert isinstance(results[0], list) and results[0][0].text == GENESIS_TEXT
     errors = [r for r in results[1:] if isinstance(r, ScanError)]
     assert len(errors) == len(results) - 1 >= 3
-    assert errors[0].source.endswith("#1")
+    assert errors[0].source.endswith(f"@{8 + len(good)}")  # where the frame starts
     assert "skipped malformed block" in errors[0].line()
 
 
@@ -128,3 +134,95 @@ def test_unreadable_and_garbage_files(tmp_path):
 )
 def test_printable_runs(data, expected):
     assert printable_runs(data) == expected
+
+
+def _reference(raw: bytes) -> list[tuple[str, str, str]]:
+    """What python-bitcoinlib's full parse finds: the scanner must agree with it exactly."""
+    from bitcoin.core.script import CScriptInvalidError
+
+    def joined(script: CScript) -> bytes:
+        data = bytearray()
+        try:
+            for _op, push, _index in script.raw_iter():
+                if push is not None:
+                    data += push
+        except CScriptInvalidError:
+            return bytes(script)
+        return bytes(data)
+
+    block = CBlock.deserialize(raw)
+    found = []
+    for tx in block.vtx:
+        txid = b2lx(tx.GetTxid())
+        if tx.is_coinbase():
+            found += [(txid, "coinbase", t) for t in printable_runs(joined(tx.vin[0].scriptSig))]
+        for i, out in enumerate(tx.vout):
+            kind = (
+                "op_return"
+                if len(out.scriptPubKey) and out.scriptPubKey[0] == OP_RETURN
+                else "push"
+            )
+            found += [
+                (txid, f"output:{i}:{kind}", t) for t in printable_runs(joined(out.scriptPubKey))
+            ]
+    return found
+
+
+def test_the_scanner_agrees_with_a_full_parse_on_witness_blocks(tmp_path):
+    import random
+
+    from bitcoin.core import CTxInWitness, CTxWitness
+    from bitcoin.core.script import CScriptWitness
+
+    rng = random.Random(7)
+    genesis = parse_block(genesis_raw())
+    txs = [
+        CMutableTransaction(
+            [CMutableTxIn(COutPoint(), CScript([b"\x03\x01\x02", "/mined by 某矿池/".encode()]))],
+            [CMutableTxOut(50, CScript([b"\x02" * 33, 0xAC]))],
+        )
+    ]
+    words = ["空气币 presale 100x", "hello world again", "返佣 永久 contract", "\x00\x01"]
+    for n in range(40):
+        outs = [
+            CMutableTxOut(n, CScript([OP_RETURN, rng.choice(words).encode() * rng.randint(1, 3)])),
+            CMutableTxOut(n, CScript([0, rng.randbytes(20)])),  # pay-to-witness-key-hash
+            CMutableTxOut(n, CScript(rng.randbytes(rng.randint(0, 60)))),  # any bytes
+        ]
+        tx = CMutableTransaction(
+            [CMutableTxIn(COutPoint(lx(rng.randbytes(32).hex()), n), CScript())], outs
+        )
+        if n % 2:  # a witness spend: the txid must leave the witness out
+            tx.wit = CTxWitness([CTxInWitness(CScriptWitness([rng.randbytes(71), b"\x02" * 33]))])
+        txs.append(tx)
+    block = CBlock(
+        nVersion=0x20000000,
+        hashPrevBlock=genesis.GetHash(),
+        nTime=genesis.nTime + 600,
+        nBits=genesis.nBits,
+        vtx=txs,
+    )
+    raw = block.serialize()
+    path = tmp_path / "block.bin"
+    path.write_bytes(raw)
+    (extracts,) = list(scan_file(path))
+    assert [(e.tx, e.location, e.text) for e in extracts] == _reference(raw)
+    assert {e.block for e in extracts} == {b2lx(block.GetHash())}
+    assert any(e.location == "output:0:op_return" for e in extracts)
+
+
+def test_a_range_of_a_framed_file_is_scanned_alone(tmp_path):
+    from chainwarden.ledger.scan.bitcoin import frame_offsets
+
+    good = genesis_raw()
+    magic = bytes.fromhex("f9beb4d9")
+    frame = magic + len(good).to_bytes(4, "little") + good
+    path = tmp_path / "blk00001.dat"
+    path.write_bytes(frame * 10)
+    ranges = frame_offsets(path, chunk_bytes=3 * len(frame))
+    assert ranges[0][0] == 0 and ranges[-1][1] == 10 * len(frame)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
+    blocks = [r for start, end in ranges for r in scan_file(path, start=start, end=end)]
+    assert len(blocks) == 10 and all(
+        isinstance(b, list) and b[0].text == GENESIS_TEXT for b in blocks
+    )

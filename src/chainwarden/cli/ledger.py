@@ -374,22 +374,56 @@ def _emit(
     err_console.print(f"{blocks} 个区块已扫描 / blocks scanned, {skipped} skipped")
 
 
+RECORD = typer.Option(
+    False,
+    "--record",
+    help="Keep the scan in the database as segments any worker may run, resumable; the findings "
+    "go to the database, not stdout (with CHAINWARDEN_QUEUE_URL, workers run it).",
+)
+WAIT = typer.Option(True, "--wait/--no-wait", help="With a queue: follow the workers' progress.")
+
+
+def _engine() -> Any:
+    """The packaged screener when the scanners use it (its version is recorded on a scan)."""
+    if SCREEN_MANY is not None:
+        return None
+    from chainwarden.screening import Screener  # type: ignore[import-not-found]
+
+    return Screener.default()
+
+
 @chain_app.command("scan-btc")
 def scan_btc(
     files: list[Path] = typer.Argument(
         ..., help="Raw blocks: binary, hex (one per line) or blk*.dat files."
     ),
     min_bytes: int = typer.Option(8, min=1, help="Shortest text run to report, in bytes."),
+    record: bool = RECORD,
+    chunk_mb: int = typer.Option(64, min=1, help="With --record: segment size in MB."),
+    wait: bool = WAIT,
 ) -> None:
     """Extract text from Bitcoin blocks (coinbase, OP_RETURN, data pushes) and screen it.
 
-    JSON Lines on stdout: block, tx, location, text, decision, categories."""
+    JSON Lines on stdout: block, tx, location, text, decision, categories. Files are read a block
+    at a time, so memory stays bounded whatever their size."""
     from chainwarden.ledger.scan.bitcoin import scan_file
 
     for path in files:
         if not path.is_file():
             fail(f"{path}: 文件不存在或不是文件 / no such file")
     screen_many = screener()
+    if record:
+        from chainwarden.cli.scans import record_bitcoin
+
+        record_bitcoin(
+            files,
+            chunk_mb=chunk_mb,
+            min_bytes=min_bytes,
+            screen_many=screen_many,
+            engine=_engine(),
+            wait=wait,
+        )
+        return
 
     def results() -> Iterator[Any]:
         for path in files:
@@ -404,6 +438,9 @@ def scan_eth(
     start: int = typer.Option(..., "--from", min=0, help="First block number."),
     end: int = typer.Option(..., "--to", min=0, help="Last block number (inclusive)."),
     min_bytes: int = typer.Option(8, min=1, help="Shortest text run to report, in bytes."),
+    record: bool = RECORD,
+    chunk_blocks: int = typer.Option(100, min=1, help="With --record: blocks per segment."),
+    wait: bool = WAIT,
 ) -> None:
     """Extract text from Ethereum transaction input and event log data, and screen it.
 
@@ -414,9 +451,63 @@ def scan_eth(
 
     screen_many = screener()
     w3 = _web3(rpc)
+    if record:
+        from chainwarden.cli.scans import record_ethereum
+
+        record_ethereum(
+            rpc,
+            start,
+            end,
+            chunk_blocks=chunk_blocks,
+            min_bytes=min_bytes,
+            screen_many=screen_many,
+            engine=_engine(),
+            web3_for=lambda url: w3 if url == rpc else _web3(url),
+            wait=wait,
+        )
+        return
     _emit(
         scan_range(w3, start, end, min_bytes=min_bytes),
         end - start + 1,
         "scanning blocks",
         screen_many,
     )
+
+
+@chain_app.command("scans")
+def scans(json_: bool = JSON) -> None:
+    """Recorded scans, newest first: segments done, blocks read, findings by decision."""
+    from chainwarden.cli.scans import list_scans
+
+    list_scans(json_)
+
+
+@chain_app.command("scan-show")
+def scan_show(
+    scan_id: str = typer.Argument(..., help="The scan's id (from `chain scans`)."),
+    findings: bool = typer.Option(False, "--findings", help="List what was blocked or held."),
+    json_: bool = JSON,
+) -> None:
+    """One recorded scan: progress, screening version and, with --findings, what it found."""
+    from chainwarden.cli.scans import show_scan
+
+    show_scan(scan_id, findings, json_)
+
+
+@chain_app.command("scan-resume")
+def scan_resume(
+    scan_id: str = typer.Argument(..., help="The scan's id (from `chain scans`)."),
+    wait: bool = WAIT,
+) -> None:
+    """Queue (or, without a queue, run) the segments of a scan that are not done yet: after a
+    crash or a stop, the scan goes on from where it was; done segments are not scanned again."""
+    from chainwarden.cli.scans import submit_and_run
+    from chainwarden.ledger.scan.records import ChainScan
+
+    db = open_database()
+    with db.session() as session:
+        scan = session.get(ChainScan, scan_id)
+        if scan is None:
+            fail(f"没有扫描 {scan_id} / no scan {scan_id}")
+        chain = scan.chain
+    submit_and_run(db, scan_id, screener(), _web3 if chain == "ethereum" else None, wait=wait)

@@ -19,6 +19,7 @@ from chainwarden.cli import (
     ledger,
     registry,
     retention,
+    scans,
     screening,
     supervision,
 )
@@ -54,6 +55,7 @@ app.add_typer(keys.app, name="keys")
 app.add_typer(retention.app, name="retention")
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(ledger.chain_app, name="chain")
+app.command("worker")(scans.worker)
 app.add_typer(gateway.app, name="gateway")
 app.add_typer(screening.app, name="screening")
 app.command("screen")(screening.screen)
@@ -82,6 +84,14 @@ def run(
     from chainwarden.web.runtime import server_options
 
     settings = get_settings()
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        # Reads scale across processes on one SQLite file; writes still go one at a time.
+        err_console.print(
+            "[yellow]注意:[/] SQLite 是单进程的内置数据库，多进程只提升读取；写入请使用 PostgreSQL / "
+            "SQLite is the single-process embedded default: more processes help reads only, "
+            "writes still go one at a time — use PostgreSQL for many writers (docs/deploy.md)",
+            soft_wrap=True,
+        )
     database = open_database()
     if demo:
         from chainwarden.demo import seed

@@ -29,10 +29,10 @@ def _clean(raw: bytes) -> str:
 def printable_runs(data: bytes, *, min_bytes: int = DEFAULT_MIN_BYTES) -> list[str]:
     """Text runs of at least ``min_bytes`` bytes that hold at least one letter."""
     found = []
-    for match in _RUN.finditer(data):
-        if len(match.group()) < min_bytes:
+    for run in _RUN.findall(data):  # most runs in binary data are short: filter in C first
+        if len(run) < min_bytes:
             continue
-        text = _clean(match.group())
+        text = _clean(run)
         if len(text.encode()) >= min_bytes and any(ch.isalpha() for ch in text):
             found.append(text)
     return found
