@@ -221,11 +221,10 @@ def _insert_new(session: Session, rows: list[dict[str, Any]]) -> None:
     appears twice in the files, or in two segments)."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    session.execute(insert(ScanFinding).on_conflict_do_nothing(), rows)
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    session.execute(dialect.insert(ScanFinding).on_conflict_do_nothing(), rows)
 
 
 def progress(session: Session, scan_id: str) -> dict[str, Any]:
